@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace pl {
+
+/// A column address kept raw and formatted only when shown, so that summary mode does no
+/// string work for packets nobody looks at.
+struct Address
+{
+    enum Type : uint8_t { None, Ether, IPv4, IPv6 };
+    Type type = None;
+    uint8_t bytes[16] = {};
+
+    static Address make(Type t, const uint8_t *p)
+    {
+        Address a;
+        a.type = t;
+        std::memcpy(a.bytes, p, size(t));
+        return a;
+    }
+    static constexpr size_t size(Type t) { return t == Ether ? 6 : t == IPv4 ? 4 : t == IPv6 ? 16 : 0; }
+    void appendTo(std::string &out) const;
+    std::string toString() const
+    {
+        std::string s;
+        appendTo(s);
+        return s;
+    }
+};
+
+} // namespace pl

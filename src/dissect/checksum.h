@@ -1,0 +1,45 @@
+#pragma once
+
+// The Internet checksum (RFC 1071) and the transport pseudo-headers of RFC 768/793 (IPv4)
+// and RFC 8200 section 8.1 (IPv6), shared by IPv4, ICMP, ICMPv6, TCP and UDP.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pl::checksum {
+
+/// Adds `len` bytes to a one's-complement running sum (an odd tail is padded with zero).
+inline uint64_t add(uint64_t sum, const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    for (; i + 1 < len; i += 2)
+        sum += uint32_t(p[i]) << 8 | p[i + 1];
+    if (i < len)
+        sum += uint32_t(p[i]) << 8;
+    return sum;
+}
+
+inline uint64_t addWord(uint64_t sum, uint32_t word) { return sum + (word >> 16) + (word & 0xffff); }
+
+/// Folds the sum to 16 bits and complements it: 0 over data that includes a correct
+/// checksum field, else the checksum the field should hold (with the field taken as 0).
+inline uint16_t finish(uint64_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return uint16_t(~sum & 0xffff);
+}
+
+/// Sum of the pseudo-header for `version` 4 or 6 with the given addresses, upper-layer
+/// protocol and upper-layer length.
+inline uint64_t pseudoHeader(int version, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+                             uint32_t length)
+{
+    const size_t alen = version == 6 ? 16 : 4;
+    uint64_t sum = add(0, src, alen);
+    sum = add(sum, dst, alen);
+    sum += proto;
+    return addWord(sum, length);
+}
+
+} // namespace pl::checksum

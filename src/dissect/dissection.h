@@ -1,0 +1,161 @@
+#pragma once
+
+#include "address.h"
+#include "fieldtree.h"
+#include "frame.h"
+#include "reader.h"
+#include "registry.h"
+#include "session.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace pl {
+
+/// A handle on a tree item. Invalid in summary mode, where every add is a no-op, so protocol
+/// code is written once for both modes.
+struct Item
+{
+    int32_t index = -1;
+    explicit operator bool() const { return index >= 0; }
+};
+
+/// The network layer a transport header sits on, for pseudo-header checksums.
+struct NetworkLayer
+{
+    uint8_t version = 0; ///< 4 or 6; 0 when there is none
+    uint8_t src[16] = {};
+    uint8_t dst[16] = {};
+};
+
+/// The state of dissecting one frame: the tree being built (tree mode), the summary columns,
+/// and the frame's malformed/truncated/bad-checksum marks. Reuse one object for many frames:
+/// `begin()` keeps the allocated capacity, so summary mode allocates nothing per frame.
+class Dissection
+{
+public:
+    enum class Mode : uint8_t { Summary, Tree };
+
+    explicit Dissection(Mode mode = Mode::Summary);
+
+    /// Dissects `frame` from its link layer up (begin() + the frame dissector).
+    void dissect(const Frame &frame, Session *session);
+
+    /// Starts a new frame. `session` carries cross-frame state (may be null: a fresh
+    /// per-frame session is used, so relative sequence numbers start at each frame).
+    void begin(const Frame &frame, Session *session);
+
+    Mode mode() const { return m_mode; }
+    bool tree() const { return m_mode == Mode::Tree; }
+    const Frame &frame() const { return *m_frame; }
+    Session &session() { return *m_session; }
+    const Registry &registry() const { return *m_registry; }
+    const FieldTree &fieldTree() const { return m_tree; }
+
+    /// Where top-level protocol items go.
+    Item root() const { return tree() ? Item{FieldTree::root()} : Item{}; }
+
+    // --- Building the tree (all no-ops on an invalid parent) ---
+
+    /// Reads a big-endian integer of `len` bytes and adds it, masked and shifted by the
+    /// field's mask. The read is bounds-checked in both modes, so truncation is found alike.
+    Item addUInt(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
+    /// Adds a field whose value the caller computed (little-endian, derived, ...).
+    Item addValue(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
+                  uint64_t value);
+    /// Adds an Ether/IPv4/IPv6/Bytes field; its value is the bytes themselves.
+    Item addBytes(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
+    Item addString(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
+                   std::string value);
+    /// A label without a field (`Options: (20 bytes)`).
+    Item addText(Item parent, const Reader &r, size_t at, size_t len, std::string label);
+    /// A protocol's top item; give it its label with setText once the header is read.
+    Item addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at,
+                     size_t len);
+    /// A field with no bytes: computed (Wireshark's [generated] items, `bracketed`) or a
+    /// fact of the capture (frame.len). `aux` holds the nanoseconds of a time.
+    Item addGenerated(Item parent, FieldId f, uint64_t value, uint32_t aux = 0,
+                      bool bracketed = true);
+    /// An expert note (`Bad checksum`, `Bogus IP header length`). Severity Error with a
+    /// Malformed flag marks the frame malformed.
+    Item expert(Item parent, const Reader &r, size_t at, size_t len, Severity severity,
+                std::string_view message, uint8_t flags = 0);
+
+    void setText(Item item, std::string label);
+    void setLength(Item item, size_t len);
+    /// Marks an item; Malformed, Truncated and BadChecksum also mark the frame (both modes).
+    void flag(Item item, uint8_t flags);
+    /// Marks the frame without an item (summary mode paths).
+    void flagFrame(uint8_t flags) { m_flags |= flags; }
+
+    // --- Dispatch ---
+
+    /// Hands `r` to the dissector registered for `key` in `table`; false when none is.
+    /// A bounds error inside is caught here, marked, and does not stop the caller.
+    bool dispatch(Table table, uint32_t key, const Reader &r, Item parent);
+    void call(DissectFn fn, const Reader &r, Item parent);
+    /// Shows the bytes of `r` as undissected data, `Data (N bytes)`, if there are any.
+    void data(const Reader &r, Item parent);
+
+    // --- Columns ---
+
+    /// Names the protocol being dissected: the Protocol column (unless frozen) and the
+    /// layer named in `[Malformed Packet: X]`.
+    void setProtocol(std::string_view name);
+    void setSource(const Address &a)
+    {
+        if (!m_frozen)
+            m_src = a;
+    }
+    void setDestination(const Address &a)
+    {
+        if (!m_frozen)
+            m_dst = a;
+    }
+    /// The Info column to write to; while columns are frozen (inside the packet quoted by an
+    /// ICMP error) a scratch string that nobody shows.
+    std::string &info() { return m_frozen ? m_scratch : m_info; }
+    /// Freezes the columns; returns the previous state to restore.
+    bool freezeColumns(bool frozen)
+    {
+        const bool was = m_frozen;
+        m_frozen = frozen;
+        if (frozen)
+            m_scratch.clear();
+        return was;
+    }
+    bool columnsFrozen() const { return m_frozen; }
+
+    std::string_view protocolColumn() const { return m_protocol; }
+    const Address &source() const { return m_src; }
+    const Address &destination() const { return m_dst; }
+    const std::string &infoColumn() const { return m_info; }
+    /// Union of NodeFlag marks of the frame.
+    uint8_t flags() const { return m_flags; }
+
+    /// The layer under the current transport header.
+    NetworkLayer net;
+
+private:
+    Item append(Item parent, FieldId f, size_t offset, size_t len, uint64_t value);
+    void markBoundsError(const BoundsError &e, Item parent);
+
+    Mode m_mode;
+    const Registry *m_registry;
+    const Frame *m_frame = nullptr;
+    Session *m_session = nullptr;
+    std::unique_ptr<Session> m_ownSession;
+    FieldTree m_tree;
+    std::string_view m_protocol;
+    std::string_view m_layer;
+    Address m_src;
+    Address m_dst;
+    std::string m_info;
+    std::string m_scratch;
+    uint8_t m_flags = 0;
+    bool m_frozen = false;
+    int m_depth = 0;
+};
+
+} // namespace pl

@@ -1,0 +1,29 @@
+#pragma once
+
+// Ethertype names and the shared "hand the payload to the next layer by ethertype" step,
+// used by Ethernet, 802.1Q, SLL, SLL2 and anything else that carries an ethertype.
+
+#include "dissection.h"
+
+namespace pl::proto {
+
+inline constexpr ValueName kEtherTypeNames[] = {
+    {0x0800, "IPv4"},
+    {0x0806, "ARP"},
+    {0x8035, "RARP"},
+    {0x8100, "802.1Q Virtual LAN"},
+    {0x86dd, "IPv6"},
+    {0x8847, "MPLS label switched packet"},
+    {0x8863, "PPPoE Discovery"},
+    {0x8864, "PPPoE Session"},
+    {0x888e, "802.1X Authentication"},
+    {0x88a8, "802.1ad Provider Bridge (Q-in-Q)"},
+    {0x88cc, "802.1 Link Layer Discovery Protocol (LLDP)"},
+    {0x88e5, "802.1AE (MACsec)"},
+    {0x9100, "VLAN-tagged frame (Q-in-Q)"},
+};
+
+/// Dissects `payload` by `type`; unknown types become data with the type in the Info column.
+void dispatchEtherType(Dissection &d, uint16_t type, const Reader &payload, Item parent);
+
+} // namespace pl::proto

@@ -1,0 +1,106 @@
+// Frame: the capture's own facts about a packet (lengths, time, interface), the root of
+// every dissection. Not a wire protocol; mirrors Wireshark's "frame" pseudo-protocol.
+
+#include "dissection.h"
+#include "session.h"
+#include "textformat.h"
+
+namespace pl::proto {
+
+namespace {
+
+enum F { Number, Len, CapLen, Time, TimeEpoch, TimeRelative, TimeDelta, InterfaceId, Encap, Count };
+
+constexpr FieldDef kFields[] = {
+    {"frame.number", "Frame Number", FieldType::FrameNum, Base::Dec},
+    {"frame.len", "Frame Length", FieldType::UInt32, Base::Dec, 0, {}, " bytes"},
+    {"frame.cap_len", "Capture Length", FieldType::UInt32, Base::Dec, 0, {}, " bytes"},
+    {"frame.time", "Arrival Time", FieldType::AbsTime},
+    {"frame.time_epoch", "Epoch Time", FieldType::AbsTime, Base::Dec, 0, {}, " seconds"},
+    {"frame.time_relative", "Time since reference or first frame", FieldType::RelTime},
+    {"frame.time_delta", "Time delta from previous captured frame", FieldType::RelTime},
+    {"frame.interface_id", "Interface id", FieldType::UInt32, Base::Dec},
+    {"frame.encap_type", "Encapsulation type", FieldType::Int32, Base::Dec},
+};
+static_assert(std::size(kFields) == Count);
+
+FieldBlock s_f;
+
+/// First and previous frame times of the capture, for relative and delta times.
+struct FrameTimes
+{
+    bool seen = false;
+    int64_t firstSec = 0, prevSec = 0;
+    uint32_t firstNsec = 0, prevNsec = 0;
+};
+
+void diffTime(int64_t s1, uint32_t n1, int64_t s0, uint32_t n0, uint64_t &sec, uint32_t &nsec)
+{
+    int64_t ds = s1 - s0;
+    int64_t dn = int64_t(n1) - int64_t(n0);
+    if (dn < 0) {
+        dn += 1000000000;
+        --ds;
+    }
+    sec = uint64_t(ds);
+    nsec = uint32_t(dn);
+}
+
+void dissectFrame(Dissection &d, const Reader &r, Item parent)
+{
+    const Frame &f = d.frame();
+    FrameTimes &times = d.session().state<FrameTimes>();
+    if (!times.seen) {
+        times = {true, f.tsSec, f.tsSec, f.tsNsec, f.tsNsec};
+    }
+
+    Item frame = d.addProtocol(parent, s_f.protocol(), r, 0, r.captured());
+    if (frame) {
+        std::string label = "Frame ";
+        text::appendUInt(label, f.number);
+        label += ": ";
+        text::appendUInt(label, f.wireLen);
+        label += " bytes on wire (";
+        text::appendUInt(label, uint64_t(f.wireLen) * 8);
+        label += " bits), ";
+        text::appendUInt(label, f.capLen);
+        label += " bytes captured (";
+        text::appendUInt(label, uint64_t(f.capLen) * 8);
+        label += " bits)";
+        d.setText(frame, std::move(label));
+
+        d.addGenerated(frame, s_f[Encap], f.linkType);
+        d.addGenerated(frame, s_f[Time], uint64_t(f.tsSec), f.tsNsec, false);
+        d.addGenerated(frame, s_f[TimeEpoch], uint64_t(f.tsSec), f.tsNsec, false);
+        uint64_t sec;
+        uint32_t nsec;
+        diffTime(f.tsSec, f.tsNsec, times.prevSec, times.prevNsec, sec, nsec);
+        d.addGenerated(frame, s_f[TimeDelta], sec, nsec);
+        diffTime(f.tsSec, f.tsNsec, times.firstSec, times.firstNsec, sec, nsec);
+        d.addGenerated(frame, s_f[TimeRelative], sec, nsec);
+        d.addGenerated(frame, s_f[InterfaceId], f.interfaceId, 0, false);
+        d.addGenerated(frame, s_f[Number], f.number, 0, false);
+        d.addGenerated(frame, s_f[Len], f.wireLen, 0, false);
+        d.addGenerated(frame, s_f[CapLen], f.capLen, 0, false);
+    }
+    times.prevSec = f.tsSec;
+    times.prevNsec = f.tsNsec;
+
+    if (!d.dispatch(Table::LinkType, f.linkType, r, parent)) {
+        d.setProtocol("UNKNOWN");
+        d.info() = "Link type ";
+        text::appendUInt(d.info(), f.linkType);
+        d.info() += " is not supported";
+        d.data(r, parent);
+    }
+}
+
+} // namespace
+
+void register_frame(Registry &reg)
+{
+    s_f = reg.addProtocol({"frame", "Frame", "Frame"}, kFields);
+    reg.addDissector(Table::Core, CoreFrame, dissectFrame);
+}
+
+} // namespace pl::proto

@@ -1,0 +1,57 @@
+#include "registry.h"
+
+namespace pl {
+
+const Registry &Registry::instance()
+{
+    static const Registry registry = [] {
+        Registry r;
+        registerAllProtocols(r);
+        return r;
+    }();
+    return registry;
+}
+
+FieldBlock Registry::addProtocol(ProtocolInfo info, std::span<const FieldDef> fields)
+{
+    const FieldDef protocol{info.filterName, info.longName, FieldType::Protocol};
+    const FieldId protocolId = addFields(std::span(&protocol, 1))[0];
+    return FieldBlock(addFields(fields)[0], protocolId);
+}
+
+FieldBlock Registry::addFields(std::span<const FieldDef> fields)
+{
+    const auto base = FieldId(m_fields.size());
+    for (const FieldDef &f : fields) {
+        // Wireshark allows one abbreviation for several fields (same name, other parent).
+        m_byName[f.abbrev].push_back(FieldId(m_fields.size()));
+        m_fields.push_back(f);
+    }
+    return FieldBlock(base);
+}
+
+void Registry::addDissector(Table table, uint32_t key, DissectFn fn)
+{
+    m_tables[size_t(table)][key] = fn;
+}
+
+FieldId Registry::findField(std::string_view abbrev) const
+{
+    auto it = m_byName.find(abbrev);
+    return it == m_byName.end() ? -1 : it->second.front();
+}
+
+std::span<const FieldId> Registry::fieldsNamed(std::string_view abbrev) const
+{
+    auto it = m_byName.find(abbrev);
+    return it == m_byName.end() ? std::span<const FieldId>() : std::span(it->second);
+}
+
+DissectFn Registry::dissector(Table table, uint32_t key) const
+{
+    const auto &t = m_tables[size_t(table)];
+    auto it = t.find(key);
+    return it == t.end() ? nullptr : it->second;
+}
+
+} // namespace pl

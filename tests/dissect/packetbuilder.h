@@ -1,0 +1,125 @@
+#pragma once
+
+// Test helpers: frames from hex text, dissection in tree mode, and a field lookup that
+// returns value text and byte range, so tests assert what a user sees.
+
+#include "dissect/dissection.h"
+#include "dissect/fieldformat.h"
+
+#include <QByteArray>
+#include <QString>
+#include <string>
+#include <vector>
+
+namespace pltest {
+
+/// Bytes from hex text; whitespace and '|' separators ignored ("00 1b 21 | 08 00").
+inline std::vector<uint8_t> hex(const char *text)
+{
+    const QByteArray clean =
+        QByteArray(text).replace(' ', "").replace('\n', "").replace('|', "").replace('\t', "");
+    const QByteArray bytes = QByteArray::fromHex(clean);
+    return std::vector<uint8_t>(bytes.begin(), bytes.end());
+}
+
+/// One dissected frame kept alive with its bytes.
+struct Dissected
+{
+    std::vector<uint8_t> bytes;
+    pl::Frame frame;
+    pl::Dissection d{pl::Dissection::Mode::Tree};
+
+    Dissected(std::vector<uint8_t> b, uint32_t linkType, uint32_t wireLen = 0,
+              pl::Session *session = nullptr)
+        : bytes(std::move(b))
+    {
+        frame.data = bytes.data();
+        frame.capLen = uint32_t(bytes.size());
+        frame.wireLen = wireLen ? wireLen : uint32_t(bytes.size());
+        frame.linkType = linkType;
+        frame.number = 1;
+        d.dissect(frame, session);
+    }
+
+    const pl::FieldTree &tree() const { return d.fieldTree(); }
+
+    /// All nodes of field `abbrev`, in tree order.
+    std::vector<int32_t> nodes(const char *abbrev) const
+    {
+        std::vector<int32_t> out;
+        const auto ids = pl::Registry::instance().fieldsNamed(abbrev);
+        for (size_t i = 1; i < tree().size(); ++i)
+            for (pl::FieldId id : ids)
+                if (tree().node(int32_t(i)).field == id)
+                    out.push_back(int32_t(i));
+        return out;
+    }
+
+    /// tshark's -T fields text of the `occurrence`-th `abbrev`, or "<absent>".
+    QString value(const char *abbrev, size_t occurrence = 0) const
+    {
+        const auto n = nodes(abbrev);
+        if (occurrence >= n.size())
+            return QStringLiteral("<absent>");
+        std::string s;
+        pl::fieldformat::appendValue(s, pl::Registry::instance(), tree(), n[occurrence],
+                                     bytes.data());
+        return QString::fromStdString(s);
+    }
+
+    /// "offset+length" of the first `abbrev`, for byte-range assertions.
+    QString range(const char *abbrev) const
+    {
+        const auto n = nodes(abbrev);
+        if (n.empty())
+            return QStringLiteral("<absent>");
+        const pl::FieldNode &node = tree().node(n.front());
+        return QStringLiteral("%1+%2").arg(node.offset).arg(node.length);
+    }
+
+    QString label(const char *abbrev) const
+    {
+        const auto n = nodes(abbrev);
+        if (n.empty())
+            return QStringLiteral("<absent>");
+        return QString::fromStdString(
+            pl::fieldformat::label(pl::Registry::instance(), tree(), n.front(), bytes.data()));
+    }
+
+    /// Every label in the tree, depth-first, indented by four spaces a level: a text dump.
+    QString dump() const
+    {
+        QString out;
+        dumpNode(out, tree().node(pl::FieldTree::root()).firstChild, 0);
+        return out;
+    }
+
+    bool hasText(const QString &needle) const { return dump().contains(needle); }
+
+    QString info() const { return QString::fromStdString(d.infoColumn()); }
+    QString protocol() const
+    {
+        return QString::fromStdString(std::string(d.protocolColumn()));
+    }
+    QString source() const { return QString::fromStdString(d.source().toString()); }
+    QString destination() const { return QString::fromStdString(d.destination().toString()); }
+    bool malformed() const { return d.flags() & pl::Malformed; }
+    bool truncated() const { return d.flags() & pl::Truncated; }
+    bool badChecksum() const { return d.flags() & pl::BadChecksum; }
+
+private:
+    void dumpNode(QString &out, int32_t i, int depth) const
+    {
+        for (; i >= 0; i = tree().node(i).next) {
+            if (tree().node(i).flags & pl::Hidden)
+                continue;
+            out += QString(depth * 4, QLatin1Char(' '));
+            out += QString::fromStdString(
+                pl::fieldformat::label(pl::Registry::instance(), tree(), i, bytes.data()));
+            out += QLatin1Char('\n');
+            dumpNode(out, tree().node(i).firstChild, depth + 1);
+        }
+    }
+};
+
+} // namespace pltest
