@@ -203,8 +203,9 @@ void Dissection::markBoundsError(const BoundsError &e, Item parent)
         m_tree.setText(it.index, text);
         m_tree.node(it.index).flags |= uint8_t(Expert | mark);
     }
+    // tshark appends the mark with no space before it.
     if (!m_frozen)
-        m_info += truncated ? " [Packet size limited during capture]" : " [Malformed Packet]";
+        m_info += truncated ? "[Packet size limited during capture]" : "[Malformed Packet]";
 }
 
 void Dissection::setProtocol(std::string_view name)

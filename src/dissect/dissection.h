@@ -25,8 +25,15 @@ struct Item
 struct NetworkLayer
 {
     uint8_t version = 0; ///< 4 or 6; 0 when there is none
+    uint8_t hopLimit = 0; ///< IPv4 TTL / IPv6 hop limit (ICMP's Info shows it)
     uint8_t src[16] = {};
     uint8_t dst[16] = {};
+};
+
+/// User preferences that change dissection (tshark's `-o name:value`).
+struct Preferences
+{
+    bool tcpRelativeSequenceNumbers = true; ///< tcp.relative_sequence_numbers
 };
 
 /// The state of dissecting one frame: the tree being built (tree mode), the summary columns,
@@ -136,6 +143,7 @@ public:
 
     /// The layer under the current transport header.
     NetworkLayer net;
+    Preferences prefs;
 
 private:
     Item append(Item parent, FieldId f, size_t offset, size_t len, uint64_t value);

@@ -52,6 +52,7 @@ void appendInteger(std::string &out, const FieldDef &def, uint64_t v, int hexDig
     }
     switch (def.base) {
     case Base::Hex:
+    case Base::HexDec: // tshark -T fields prints the first of the two forms
         text::appendHex(out, v, hexDigits);
         break;
     case Base::Oct: {
@@ -171,8 +172,10 @@ std::string label(const Registry &reg, const FieldTree &tree, int32_t idx, const
         } else if (isInteger(def->type)) {
             const std::string_view name = nameOf(def->names, n.value);
             const int digits = maskHexDigits(*def);
-            if (!name.empty()) {
-                out += name;
+            if (!name.empty() && def->base == Base::None) {
+                out += name; // Wireshark's BASE_NONE with names: the name alone
+            } else if (!name.empty() || !def->names.empty()) {
+                out += name.empty() ? std::string_view("Unknown") : name;
                 out += " (";
                 appendInteger(out, *def, n.value, digits);
                 out += ')';

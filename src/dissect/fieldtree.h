@@ -88,6 +88,24 @@ public:
             n.text = addText(std::move(s));
     }
 
+    /// Calls `fn(index)` for every node below the root, depth-first in tree order: the order
+    /// in which tshark reports several occurrences of a field.
+    template <class Fn> void forEachDepthFirst(Fn &&fn) const
+    {
+        int32_t i = m_nodes[0].firstChild;
+        while (i >= 0) {
+            fn(i);
+            if (node(i).firstChild >= 0) {
+                i = node(i).firstChild;
+                continue;
+            }
+            while (i >= 0 && node(i).next < 0)
+                i = node(i).parent;
+            if (i >= 0)
+                i = node(i).next;
+        }
+    }
+
     /// Deepest node whose byte range holds `frameOffset` (visible nodes only), or -1: what a
     /// click in the hex pane selects.
     int32_t nodeAt(uint32_t frameOffset) const;

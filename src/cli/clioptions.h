@@ -1,0 +1,44 @@
+#pragma once
+
+#include "dissect/print/fieldsprinter.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pl::cli {
+
+/// What packetlens-cli was asked to do: tshark's options, the part implemented so far.
+struct CliOptions
+{
+    enum class Output : uint8_t { Summary, Fields, Json };
+
+    std::string readFile;               ///< -r
+    std::optional<uint64_t> count;      ///< -c
+    bool verbose = false;               ///< -V
+    bool hex = false;                   ///< -x
+    Output output = Output::Summary;    ///< -T (text = summary lines, or the tree with -V)
+    bool outputSet = false;             ///< -T given explicitly
+    std::vector<std::string> fields;    ///< -e
+    print::FieldsOptions fieldsOptions; ///< -E
+    bool tcpRelativeSeq = true;         ///< -o tcp.relative_sequence_numbers:TRUE|FALSE
+    bool help = false;                  ///< -h
+    bool version = false;               ///< -v
+};
+
+/// Result of parsing: options, or an error message and tshark's exit status for it.
+struct ParseResult
+{
+    CliOptions options;
+    std::string error;
+    int exitCode = 0;
+    bool ok() const { return error.empty(); }
+};
+
+/// Parses argv like tshark (getopt style: `-c 10`, `-c10`, grouped flags `-Vx`).
+ParseResult parseArguments(const std::vector<std::string> &args);
+
+std::string usageText();
+
+} // namespace pl::cli
