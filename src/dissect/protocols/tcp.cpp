@@ -1,0 +1,1224 @@
+// TCP, the Transmission Control Protocol (IP protocol 6).
+// Specifications: RFC 9293 (TCP), RFC 7323 (window scale, timestamps), RFC 2018 (SACK),
+// RFC 7413 (Fast Open, and the experimental kind 254 with ExID 0xF989 of RFC 6994),
+// RFC 8684 (Multipath TCP, option kind 30).
+//
+//   0                   1                   2                   3
+//   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//  |          Source Port          |       Destination Port        |
+//  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//  |                        Sequence Number                        |
+//  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//  |                    Acknowledgment Number                      |
+//  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//  |  Data |     |A|C|E|U|A|P|R|S|F|                               |
+//  | Offset| Rsrv|E|W|C|R|C|S|S|Y|I|            Window             |
+//  |       |     | |R|E|G|K|H|T|N|N|                               |
+//  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//  |           Checksum            |         Urgent Pointer        |
+//  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//  |                    Options (Data Offset - 5 words)            |
+//  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//  |                             Data                              |
+//
+// Sequence and acknowledgment numbers are shown relative to each direction's initial
+// sequence number, as Wireshark does by default; the raw values stay in tcp.seq_raw and
+// tcp.ack_raw. Expert analysis (retransmissions, window updates, reassembly) is not done here.
+
+#include "checksum.h"
+#include "dissection.h"
+#include "tcpconversations.h"
+#include "textformat.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <type_traits>
+
+namespace pl::proto {
+
+namespace {
+
+enum F {
+    SrcPort,
+    DstPort,
+    Port,
+    Stream,
+    Len,
+    Seq,
+    SeqRaw,
+    NxtSeq,
+    Ack,
+    AckRaw,
+    HdrLen,
+    Flags,
+    FlagRes,
+    FlagAe,
+    FlagCwr,
+    FlagEce,
+    FlagUrg,
+    FlagAck,
+    FlagPush,
+    FlagReset,
+    FlagSyn,
+    FlagFin,
+    FlagStr,
+    WinValue,
+    WinSize,
+    WinScale,
+    Checksum,
+    ChecksumStatus,
+    ChecksumCalc,
+    Urgent,
+    Options,
+    OptKind,
+    OptLen,
+    OptEol,
+    OptNop,
+    OptMss,
+    MssVal,
+    OptWscale,
+    WsShift,
+    WsMult,
+    OptSackPerm,
+    OptSack,
+    SackLe,
+    SackRe,
+    SackCount,
+    OptTs,
+    TsVal,
+    TsEcr,
+    OptTfo,
+    TfoRequest,
+    TfoCookie,
+    OptExp,
+    ExpExid,
+    ExpData,
+    OptUnknown,
+    UnknownPayload,
+    Payload,
+    ResetCause,
+    OptMd5,
+    Md5Digest,
+    MpSubtype,
+    MpVersion,
+    MpReserved,
+    MpFlags,
+    MpBackup,
+    MpChecksumReq,
+    MpExtensibility,
+    MpNoMoreSubflows,
+    MpSha1,
+    MpSha256,
+    MpReservedFlag,
+    MpDataFin,
+    MpDseqn8,
+    MpDseqnPresent,
+    MpDataAck8,
+    MpDataAckPresent,
+    MpFlagU,
+    MpFlagV,
+    MpFlagW,
+    MpFlagT,
+    MpRstReason,
+    MpAddrId,
+    MpSendKey,
+    MpRecvKey,
+    MpRecvTok,
+    MpSendRand,
+    MpSendTruncHmac,
+    MpSendHmac,
+    MpAddAddrHmac,
+    MpRawDataAck,
+    MpRawDataSeqNo,
+    MpSubflowSeqNo,
+    MpDataLvlLen,
+    MpIpVer,
+    MpEcho,
+    MpIpv4,
+    MpIpv6,
+    MpPort,
+    Count
+};
+
+constexpr ValueName kChecksumStatus[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}};
+
+constexpr ValueName kOptionKinds[] = {
+    {0, "End of Option List"},
+    {1, "No-Operation"},
+    {2, "Maximum Segment Size"},
+    {3, "Window Scale"},
+    {4, "SACK Permitted"},
+    {5, "SACK"},
+    {8, "Time Stamp Option"},
+    {19, "MD5 Signature Option"},
+    {30, "Multipath TCP"},
+    {34, "TCP Fast Open Cookie"},
+    {253, "RFC3692-style Experiment 1"},
+    {254, "RFC3692-style Experiment 2"},
+};
+
+constexpr ValueName kMptcpSubtypes[] = {
+    {0, "Multipath Capable"}, {1, "Join Connection"}, {2, "Data Sequence Signal"},
+    {3, "Add Address"},       {4, "Remove Address"},  {5, "Change Subflow Priority"},
+    {6, "TCP Fallback"},      {7, "Fast Close"},      {8, "TCP Reset"},
+};
+
+constexpr ValueName kMptcpRstReasons[] = {
+    {0, "Unspecified error"},         {1, "MPTCP-specific error"},
+    {2, "Lack of resources"},         {3, "Administratively prohibited"},
+    {4, "Too much outstanding data"}, {5, "Unacceptable performance"},
+    {6, "Middlebox interference"},
+};
+
+constexpr FieldDef kFields[] = {
+    {"tcp.srcport", "Source Port", FieldType::UInt16, Base::Dec},
+    {"tcp.dstport", "Destination Port", FieldType::UInt16, Base::Dec},
+    {"tcp.port", "Source or Destination Port", FieldType::UInt16, Base::Dec},
+    {"tcp.stream", "Stream index", FieldType::UInt32, Base::Dec},
+    {"tcp.len", "TCP Segment Len", FieldType::UInt32, Base::Dec},
+    {"tcp.seq", "Sequence Number", FieldType::UInt32, Base::Dec},
+    {"tcp.seq_raw", "Sequence Number (raw)", FieldType::UInt32, Base::Dec},
+    {"tcp.nxtseq", "Next Sequence Number", FieldType::UInt32, Base::Dec},
+    {"tcp.ack", "Acknowledgment Number", FieldType::UInt32, Base::Dec},
+    {"tcp.ack_raw", "Acknowledgment number (raw)", FieldType::UInt32, Base::Dec},
+    {"tcp.hdr_len", "Header Length", FieldType::UInt8, Base::Dec},
+    {"tcp.flags", "Flags", FieldType::UInt16, Base::Hex, 0x0fff},
+    {"tcp.flags.res", "Reserved", FieldType::Boolean, Base::None, 0xe00},
+    {"tcp.flags.ae", "Accurate ECN", FieldType::Boolean, Base::None, 0x100},
+    {"tcp.flags.cwr", "Congestion Window Reduced", FieldType::Boolean, Base::None, 0x80},
+    {"tcp.flags.ece", "ECN-Echo", FieldType::Boolean, Base::None, 0x40},
+    {"tcp.flags.urg", "Urgent", FieldType::Boolean, Base::None, 0x20},
+    {"tcp.flags.ack", "Acknowledgment", FieldType::Boolean, Base::None, 0x10},
+    {"tcp.flags.push", "Push", FieldType::Boolean, Base::None, 0x08},
+    {"tcp.flags.reset", "Reset", FieldType::Boolean, Base::None, 0x04},
+    {"tcp.flags.syn", "Syn", FieldType::Boolean, Base::None, 0x02},
+    {"tcp.flags.fin", "Fin", FieldType::Boolean, Base::None, 0x01},
+    {"tcp.flags.str", "TCP Flags", FieldType::String},
+    {"tcp.window_size_value", "Window", FieldType::UInt16, Base::Dec},
+    {"tcp.window_size", "Calculated window size", FieldType::UInt32, Base::Dec},
+    {"tcp.window_size_scalefactor", "Window size scaling factor", FieldType::Int32, Base::Dec},
+    {"tcp.checksum", "Checksum", FieldType::UInt16, Base::Hex},
+    {"tcp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0, kChecksumStatus},
+    {"tcp.checksum_calculated", "Calculated Checksum", FieldType::UInt16, Base::Hex},
+    {"tcp.urgent_pointer", "Urgent Pointer", FieldType::UInt16, Base::Dec},
+    {"tcp.options", "TCP Options", FieldType::Bytes},
+    {"tcp.option_kind", "Kind", FieldType::UInt8, Base::Dec, 0, kOptionKinds},
+    {"tcp.option_len", "Length", FieldType::UInt8, Base::Dec},
+    {"tcp.options.eol", "TCP Option - End of Option List (EOL)", FieldType::Bytes},
+    {"tcp.options.nop", "TCP Option - No-Operation (NOP)", FieldType::Bytes},
+    {"tcp.options.mss", "TCP Option - Maximum segment size", FieldType::Bytes},
+    {"tcp.options.mss_val", "MSS Value", FieldType::UInt16, Base::Dec},
+    {"tcp.options.wscale", "TCP Option - Window scale", FieldType::Bytes},
+    {"tcp.options.wscale.shift", "Shift count", FieldType::UInt8, Base::Dec},
+    {"tcp.options.wscale.multiplier", "Multiplier", FieldType::UInt16, Base::Dec},
+    {"tcp.options.sack_perm", "TCP Option - SACK permitted", FieldType::Bytes},
+    {"tcp.options.sack", "TCP Option - SACK", FieldType::Bytes},
+    {"tcp.options.sack_le", "TCP SACK Left Edge", FieldType::UInt32, Base::Dec},
+    {"tcp.options.sack_re", "TCP SACK Right Edge", FieldType::UInt32, Base::Dec},
+    {"tcp.options.sack.count", "TCP SACK Count", FieldType::UInt8, Base::Dec},
+    {"tcp.options.timestamp", "TCP Option - Timestamps", FieldType::Bytes},
+    {"tcp.options.timestamp.tsval", "Timestamp value", FieldType::UInt32, Base::Dec},
+    {"tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::UInt32, Base::Dec},
+    {"tcp.options.tfo", "TCP Option - TCP Fast Open", FieldType::Bytes},
+    {"tcp.options.tfo.request", "Fast Open Cookie Request", FieldType::None},
+    {"tcp.options.tfo.cookie", "Fast Open Cookie", FieldType::Bytes},
+    {"tcp.options.experimental", "TCP Option - Experimental", FieldType::Bytes},
+    {"tcp.options.experimental.exid", "Experiment Identifier", FieldType::UInt16, Base::Hex},
+    {"tcp.options.experimental.data", "Data", FieldType::Bytes},
+    {"tcp.options.unknown", "TCP Option - Unknown", FieldType::Bytes},
+    {"tcp.options.unknown.payload", "Payload", FieldType::Bytes},
+    {"tcp.payload", "TCP payload", FieldType::Bytes},
+    {"tcp.reset_cause", "Reset cause", FieldType::String},
+    {"tcp.options.md5", "TCP Option - TCP MD5 signature", FieldType::Bytes},
+    {"tcp.options.md5.digest", "MD5 digest", FieldType::Bytes},
+    // MPTCP (RFC 8684). Wireshark keeps these names under tcp.options.mptcp.
+    {"tcp.options.mptcp.subtype", "Multipath TCP subtype", FieldType::UInt8, Base::Dec, 0xf0,
+     kMptcpSubtypes},
+    {"tcp.options.mptcp.version", "Multipath TCP version", FieldType::UInt8, Base::Dec, 0x0f},
+    {"tcp.options.mptcp.reserved", "Reserved", FieldType::UInt16, Base::Hex, 0x0fff},
+    {"tcp.options.mptcp.flags", "Multipath TCP flags", FieldType::UInt8, Base::Hex},
+    {"tcp.options.mptcp.backup.flag", "Backup flag", FieldType::UInt8, Base::Dec, 0x01},
+    {"tcp.options.mptcp.checksumreq.flags", "Checksum required", FieldType::UInt8, Base::Dec, 0x80},
+    {"tcp.options.mptcp.extensibility.flag", "Extensibility", FieldType::UInt8, Base::Dec, 0x40},
+    {"tcp.options.mptcp.nomoresubflows.flag",
+     "Do not attempt to establish new subflows to this address and port", FieldType::UInt8,
+     Base::Dec, 0x20},
+    {"tcp.options.mptcp.sha1.flag", "Use HMAC-SHA1", FieldType::UInt8, Base::Dec, 0x01},
+    {"tcp.options.mptcp.sha256.flag", "Use HMAC-SHA256", FieldType::UInt8, Base::Dec, 0x01},
+    {"tcp.options.mptcp.reserved.flag", "Reserved", FieldType::UInt8, Base::Hex, 0x1e},
+    {"tcp.options.mptcp.datafin.flag", "DATA_FIN", FieldType::UInt8, Base::Dec, 0x10},
+    {"tcp.options.mptcp.dseqn8.flag", "Data Sequence Number is 8 octets", FieldType::UInt8,
+     Base::Dec, 0x08},
+    {"tcp.options.mptcp.dseqnpresent.flag",
+     "Data Sequence Number, Subflow Sequence Number, Data-level Length, Checksum present",
+     FieldType::UInt8, Base::Dec, 0x04},
+    {"tcp.options.mptcp.dataack8.flag", "Data ACK is 8 octets", FieldType::UInt8, Base::Dec, 0x02},
+    {"tcp.options.mptcp.dataackpresent.flag", "Data ACK is present", FieldType::UInt8, Base::Dec,
+     0x01},
+    {"tcp.options.mptcp.flag_U.flag", "Flag U", FieldType::Boolean, Base::None, 0x8},
+    {"tcp.options.mptcp.flag_V.flag", "Flag V", FieldType::Boolean, Base::None, 0x4},
+    {"tcp.options.mptcp.flag_W.flag", "Flag W", FieldType::Boolean, Base::None, 0x2},
+    {"tcp.options.mptcp.flag_T.flag", "Transient", FieldType::Boolean, Base::None, 0x1},
+    {"tcp.options.mptcp.rst_reason", "TCPRST Reason", FieldType::UInt8, Base::Hex, 0,
+     kMptcpRstReasons},
+    {"tcp.options.mptcp.addrid", "Address ID", FieldType::UInt8, Base::Dec},
+    {"tcp.options.mptcp.sendkey", "Sender's Key", FieldType::UInt64, Base::Dec},
+    {"tcp.options.mptcp.recvkey", "Receiver's Key", FieldType::UInt64, Base::Dec},
+    {"tcp.options.mptcp.recvtok", "Receiver's Token", FieldType::UInt32, Base::Dec},
+    {"tcp.options.mptcp.sendrand", "Sender's Random Number", FieldType::UInt32, Base::Dec},
+    {"tcp.options.mptcp.sendtrunchmac", "Sender's Truncated HMAC", FieldType::UInt64, Base::Dec},
+    {"tcp.options.mptcp.sendhmac", "Sender's HMAC", FieldType::Bytes},
+    {"tcp.options.mptcp.addaddrtrunchmac", "Truncated HMAC", FieldType::UInt64, Base::Dec},
+    {"tcp.options.mptcp.rawdataack", "Original MPTCP Data ACK", FieldType::UInt64, Base::Dec},
+    {"tcp.options.mptcp.rawdataseqno", "Data Sequence Number", FieldType::UInt64, Base::Dec},
+    {"tcp.options.mptcp.subflowseqno", "Subflow Sequence Number", FieldType::UInt32, Base::Dec},
+    {"tcp.options.mptcp.datalvllen", "Data-level Length", FieldType::UInt16, Base::Dec},
+    {"tcp.options.mptcp.ipver", "IP version", FieldType::UInt8, Base::Dec, 0x0f},
+    {"tcp.options.mptcp.echo", "Echo", FieldType::UInt8, Base::Dec, 0x01},
+    {"tcp.options.mptcp.ipv4", "Advertised IPv4 Address", FieldType::IPv4},
+    {"tcp.options.mptcp.ipv6", "Advertised IPv6 Address", FieldType::IPv6},
+    {"tcp.options.mptcp.port", "Advertised port", FieldType::UInt16, Base::Dec},
+};
+static_assert(std::size(kFields) == Count);
+
+FieldBlock s_f;
+FieldId s_mptcp = -1; // the "mptcp" protocol item an MPTCP option is shown as
+
+constexpr uint16_t kFin = 0x001, kSyn = 0x002, kRst = 0x004, kPsh = 0x008, kAck = 0x010,
+                   kUrg = 0x020, kEce = 0x040, kCwr = 0x080, kAe = 0x100, kRes = 0xe00;
+
+/// One direction of a connection.
+struct Flow
+{
+    uint32_t base = 0; ///< initial sequence number (relative numbers count from it)
+    bool baseSet = false;
+    bool synSeen = false; ///< its SYN was seen, so `wsShift` is known
+    int8_t wsShift = -1;  ///< window scale shift its SYN offered, -1 for none
+};
+
+struct TcpConversation
+{
+    Flow flow[2];
+};
+
+using TcpConversations = ConversationTable<TcpConversation>;
+
+/// Per-segment facts the option parser needs and fills.
+struct Segment
+{
+    uint16_t flags = 0;
+    uint32_t sackBase = 0; ///< SACK edges are in the peer's sequence space
+    bool mssSeen = false;
+    bool mptcp = false;
+    int8_t wsShift = -1;
+    std::string *info = nullptr; ///< where option summaries go (" MSS=1460")
+    std::string summary;         ///< "Options: (N bytes), ..." tail, tree mode only
+};
+
+void appendFlagNames(std::string &out, uint16_t flags)
+{
+    static constexpr struct
+    {
+        uint16_t bit;
+        const char *name;
+    } kNames[] = {{kFin, "FIN"}, {kSyn, "SYN"}, {kRst, "RST"}, {kPsh, "PSH"}, {kAck, "ACK"},
+                  {kUrg, "URG"}, {kEce, "ECE"}, {kCwr, "CWR"}, {kAe, "AE"},   {kRes, "Reserved"}};
+    bool first = true;
+    for (const auto &n : kNames) {
+        if (!(flags & n.bit))
+            continue;
+        if (!first)
+            out += ", ";
+        out += n.name;
+        first = false;
+    }
+    if (first)
+        out += "<None>";
+}
+
+std::string bitLabel(uint64_t raw, uint64_t mask, int bits, std::string_view name,
+                     std::string_view value)
+{
+    std::string s;
+    text::appendBitPattern(s, raw, mask, bits);
+    s += " = ";
+    s += name;
+    s += ": ";
+    s += value;
+    return s;
+}
+
+/// Gives `it` the label `make()` returns, building it only when the item exists: summary
+/// mode builds no strings. `make` may also be a plain string literal.
+template <class Make> void label(Dissection &d, Item it, Make &&make)
+{
+    if (!it)
+        return;
+    if constexpr (std::is_invocable_v<Make>)
+        d.setText(it, make());
+    else
+        d.setText(it, std::string(make));
+}
+
+/// An option's subtree: the item over the whole option plus Kind and Length children.
+template <class Make>
+Item optionItem(Dissection &d, Item parent, int field, const Reader &o, size_t at, size_t len,
+                Make &&make)
+{
+    Item it = d.addBytes(parent, s_f[field], o, at, len);
+    if (!it)
+        return it;
+    label(d, it, make);
+    Item kind = d.addUInt(it, s_f[OptKind], o, at, 1);
+    if (nameOf(kOptionKinds, o.u8(at)).empty())
+        d.setText(kind, "Kind: Unknown (" + text::uintString(o.u8(at)) + ")");
+    if (len > 1)
+        d.addUInt(it, s_f[OptLen], o, at + 1, 1);
+    return it;
+}
+
+void addSummary(Segment &s, const Dissection &d, std::string_view name)
+{
+    if (d.tree()) {
+        s.summary += ", ";
+        s.summary += name;
+    }
+}
+
+/// RFC 8684 section 3: the MPTCP option's subtypes.
+void dissectMptcp(Dissection &d, Item opts, const Reader &o, size_t at, size_t len, Segment &s)
+{
+    s.mptcp = true;
+    d.setProtocol("MPTCP"); // Wireshark names the segment after its MPTCP option
+    Item mp = d.addProtocol(opts, s_mptcp, o, at, len);
+    d.addUInt(mp, s_f[OptKind], o, at, 1);
+    d.addUInt(mp, s_f[OptLen], o, at + 1, 1);
+    // An option too short for its subtype byte is malformed: the read fails on the
+    // option's own bounds, as Wireshark's does, and ends the whole TCP dissection.
+    const uint8_t subtype = o.sub(at, len).u8(2) >> 4;
+    if (!mp)
+        return;
+    const std::string_view name = nameOf(kMptcpSubtypes, subtype);
+    d.setText(
+        mp, "Multipath Transmission Control Protocol: " +
+                (name.empty() ? "Unknown (" + text::uintString(subtype) + ")" : std::string(name)));
+    Item st = d.addUInt(mp, s_f[MpSubtype], o, at + 2, 1);
+    if (nameOf(kMptcpSubtypes, subtype).empty())
+        d.setText(st, bitLabel(o.u8(at + 2), 0xf0, 8, "Multipath TCP subtype",
+                               "Unknown (" + text::uintString(subtype) + ")"));
+
+    // Bounds: every read below stays inside [at, at+len), checked against `len` first.
+    auto fits = [len](size_t need) { return need <= len; };
+    const size_t p = at;
+    switch (subtype) {
+    case 0: { // MP_CAPABLE: version, flags, then keys as the handshake step carries them
+        d.addUInt(mp, s_f[MpVersion], o, p + 2, 1);
+        if (!fits(4))
+            break;
+        const uint8_t version = o.u8(p + 2) & 0x0f;
+        Item fl = d.addUInt(mp, s_f[MpFlags], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpChecksumReq], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpExtensibility], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpNoMoreSubflows], o, p + 3, 1);
+        d.addUInt(fl, s_f[version == 0 ? MpSha1 : MpSha256], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpReservedFlag], o, p + 3, 1);
+        if (fits(12))
+            d.addUInt(mp, s_f[MpSendKey], o, p + 4, 8);
+        if (fits(20))
+            d.addUInt(mp, s_f[MpRecvKey], o, p + 12, 8);
+        if (len == 22 || len == 24)
+            d.addUInt(mp, s_f[MpDataLvlLen], o, p + 20, 2);
+        else if (len == 14 || len == 16) // the v1 SYN/ACK-less third ACK with data
+            d.addUInt(mp, s_f[MpDataLvlLen], o, p + 12, 2);
+        break;
+    }
+    case 1: // MP_JOIN: the three handshake forms differ by length
+        if (len == 12 || len == 16) {
+            Item fl = d.addUInt(mp, s_f[MpFlags], o, p + 2, 1);
+            d.addUInt(fl, s_f[MpBackup], o, p + 2, 1);
+            d.addUInt(mp, s_f[MpAddrId], o, p + 3, 1);
+            if (len == 12) {
+                d.addUInt(mp, s_f[MpRecvTok], o, p + 4, 4);
+                d.addUInt(mp, s_f[MpSendRand], o, p + 8, 4);
+            } else {
+                d.addUInt(mp, s_f[MpSendTruncHmac], o, p + 4, 8);
+                d.addUInt(mp, s_f[MpSendRand], o, p + 12, 4);
+            }
+        } else if (len == 24) {
+            d.addUInt(mp, s_f[MpReserved], o, p + 2, 2);
+            d.addBytes(mp, s_f[MpSendHmac], o, p + 4, 20);
+        }
+        break;
+    case 2: { // DSS: Data ACK and mapping, each optional, 4 or 8 bytes
+        if (!fits(4))
+            break;
+        const uint8_t f = o.u8(p + 3);
+        Item fl = d.addUInt(mp, s_f[MpFlags], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpDataFin], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpDseqn8], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpDseqnPresent], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpDataAck8], o, p + 3, 1);
+        d.addUInt(fl, s_f[MpDataAckPresent], o, p + 3, 1);
+        size_t q = p + 4;
+        if (f & 0x01) {
+            const size_t n = (f & 0x02) ? 8 : 4;
+            if (!fits(q - p + n))
+                break;
+            Item a = d.addValue(mp, s_f[MpRawDataAck], o, q, n, o.uint(q, n));
+            if (n == 8)
+                d.setText(a,
+                          "Original MPTCP Data ACK: " + text::uintString(o.u64(q)) + " (64bits)");
+            q += n;
+        }
+        if (f & 0x04) {
+            const size_t n = (f & 0x08) ? 8 : 4;
+            if (!fits(q - p + n + 6))
+                break;
+            Item dsn = d.addValue(mp, s_f[MpRawDataSeqNo], o, q, n, o.uint(q, n));
+            d.setText(dsn, "Data Sequence Number: " + text::uintString(o.uint(q, n)) +
+                               (n == 8 ? "  (64bits version)" : "  (32bits version)"));
+            q += n;
+            d.addUInt(mp, s_f[MpSubflowSeqNo], o, q, 4);
+            d.addUInt(mp, s_f[MpDataLvlLen], o, q + 4, 2);
+        }
+        break;
+    }
+    case 3: { // ADD_ADDR: v4 or v6 by length, optional port and truncated HMAC
+        d.addUInt(mp, s_f[MpEcho], o, p + 2, 1);
+        if (!fits(4))
+            break;
+        d.addUInt(mp, s_f[MpAddrId], o, p + 3, 1);
+        const bool v6 = len >= 20;
+        const size_t alen = v6 ? 16 : 4;
+        if (!fits(4 + alen))
+            break;
+        d.addBytes(mp, s_f[v6 ? MpIpv6 : MpIpv4], o, p + 4, alen);
+        size_t q = p + 4 + alen;
+        const size_t rest = len - 4 - alen;
+        if (rest == 2 || rest == 10) {
+            d.addUInt(mp, s_f[MpPort], o, q, 2);
+            q += 2;
+        }
+        if (rest >= 8)
+            d.addUInt(mp, s_f[MpAddAddrHmac], o, q, 8);
+        break;
+    }
+    case 4: // REMOVE_ADDR: a list of address ids
+        for (size_t q = p + 3; q < p + len; ++q)
+            d.addUInt(mp, s_f[MpAddrId], o, q, 1);
+        break;
+    case 5: { // MP_PRIO
+        Item fl = d.addUInt(mp, s_f[MpFlags], o, p + 2, 1);
+        d.addUInt(fl, s_f[MpBackup], o, p + 2, 1);
+        if (fits(4))
+            d.addUInt(mp, s_f[MpAddrId], o, p + 3, 1);
+        break;
+    }
+    case 6: // MP_FAIL
+        if (fits(4))
+            d.addUInt(mp, s_f[MpReserved], o, p + 2, 2);
+        if (fits(12))
+            d.addUInt(mp, s_f[MpRawDataSeqNo], o, p + 4, 8);
+        break;
+    case 7: // MP_FASTCLOSE
+        if (fits(4))
+            d.addUInt(mp, s_f[MpReserved], o, p + 2, 2);
+        if (fits(12))
+            d.addUInt(mp, s_f[MpRecvKey], o, p + 4, 8);
+        break;
+    case 8: { // MP_TCPRST
+        Item fl = d.addUInt(mp, s_f[MpFlags], o, p + 2, 1);
+        if (fl) {
+            std::string fl_label = "Multipath TCP flags: ";
+            text::appendHex(fl_label, o.u8(p + 2), 2);
+            static constexpr const char *kNames[] = {"Flag U", "Flag V", "Flag W", "Transient"};
+            for (int i = 0; i < 4; ++i)
+                if (o.u8(p + 2) & (0x8 >> i)) {
+                    fl_label += ", ";
+                    fl_label += kNames[i];
+                }
+            d.setText(fl, std::move(fl_label));
+        }
+        for (int i = 0; i < 4; ++i) {
+            Item b = d.addUInt(fl, s_f[MpFlagU + i], o, p + 2, 1);
+            const bool set = o.u8(p + 2) & (0x8 >> i);
+            d.setText(b,
+                      bitLabel(o.u8(p + 2) & 0xf, 0x8u >> i, 4,
+                               d.registry().field(s_f[MpFlagU + i]).name, set ? "Set" : "Not set"));
+        }
+        if (fits(4))
+            d.addUInt(mp, s_f[MpRstReason], o, p + 3, 1);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/// Experimental options (kinds 253/254, RFC 6994): a 16-bit ExID, then its data. ExID
+/// 0xF989 is TCP Fast Open before kind 34 was assigned.
+void dissectExperimental(Dissection &d, Item opts, const Reader &o, size_t at, size_t len,
+                         Segment &s)
+{
+    const bool hasExid = len >= 4;
+    const uint16_t exid = hasExid ? o.u16(at + 2) : 0;
+    const bool tfo = hasExid && exid == 0xf989;
+    Item it = optionItem(d, opts, OptExp, o, at, len,
+                         tfo ? "TCP Option - Experimental: Fast Open"
+                             : "TCP Option - Experimental: Unknown");
+    addSummary(s, d, "Experimental");
+    if (!hasExid)
+        return;
+    Item ex = d.addUInt(it, s_f[ExpExid], o, at + 2, 2);
+    if (ex) {
+        std::string l =
+            tfo ? "Experiment Identifier: Fast Open (" : "Experiment Identifier: Unknown (";
+        text::appendHex(l, exid, 4);
+        l += ')';
+        d.setText(ex, std::move(l));
+    }
+    if (tfo) {
+        if (len > 4) {
+            Item c = d.addBytes(it, s_f[TfoCookie], o, at + 4, len - 4);
+            if (s.flags & kSyn)
+                d.expert(c, o, at + 4, len - 4, Severity::Note, "TCP SYN with TFO Cookie");
+            *s.info += " TFO=C";
+        } else {
+            d.addValue(it, s_f[TfoRequest], o, at + 2, 2, 0);
+            *s.info += " TFO=R";
+        }
+        return;
+    }
+    if (len > 4)
+        d.addBytes(it, s_f[ExpData], o, at + 4, len - 4);
+    *s.info += " ExID=";
+    // Wireshark prints the ExID in upper-case hex without prefix or padding.
+    char buf[8];
+    const int n = snprintf(buf, sizeof buf, "%X", unsigned(exid));
+    s.info->append(buf, size_t(n > 0 ? n : 0));
+}
+
+/// The options area `o` (all of it inside the header). Malformed lengths end the walk with
+/// a note, as Wireshark does, without reading past the header.
+void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
+{
+    const size_t total = o.reported();
+    Item opts = d.addBytes(tcp, s_f[Options], o, 0, total);
+    size_t pos = 0;
+    while (pos < total) {
+        const uint8_t kind = o.u8(pos);
+        if (kind == 0) {
+            optionItem(d, opts, OptEol, o, pos, 1, "TCP Option - End of Option List (EOL)");
+            addSummary(s, d, "End of Option List (EOL)");
+            bool nonZero = false;
+            for (size_t i = pos + 1; i < total && !nonZero; ++i)
+                nonZero = o.u8(i) != 0;
+            if (nonZero) {
+                d.expert(opts, o, pos + 1, total - pos - 1, Severity::Error,
+                         "Non-zero header padding");
+                break;
+            }
+            ++pos;
+            continue;
+        }
+        if (kind == 1) {
+            optionItem(d, opts, OptNop, o, pos, 1, "TCP Option - No-Operation (NOP)");
+            addSummary(s, d, "No-Operation (NOP)");
+            ++pos;
+            continue;
+        }
+
+        std::string_view longName;
+        switch (kind) {
+        case 2:
+            longName = "Maximum segment size";
+            break;
+        case 3:
+            longName = "Window scale";
+            break;
+        case 4:
+            longName = "SACK permitted";
+            break;
+        case 5:
+            longName = "SACK";
+            break;
+        case 8:
+            longName = "Timestamps";
+            break;
+        case 19:
+            longName = "TCP MD5 signature";
+            break;
+        case 30:
+            longName = "Multipath TCP";
+            break;
+        case 34:
+            longName = "TCP Fast Open";
+            break;
+        case 253:
+        case 254:
+            longName = "Experimental";
+            break;
+        default:
+            longName = "Unknown";
+            break;
+        }
+        // A kind byte with no room for its length byte, or a length that cannot hold the
+        // kind and length themselves, or one that runs past the options: stop here.
+        if (pos + 1 >= total) {
+            std::string msg(longName);
+            msg += " (length byte past end of options)";
+            d.expert(opts, o, pos, 1, Severity::Note, msg);
+            break;
+        }
+        const size_t len = o.u8(pos + 1);
+        if (len < 2) {
+            std::string msg(longName);
+            msg += " (with too-short option length = ";
+            text::appendUInt(msg, len);
+            msg += len == 1 ? " byte)" : " bytes)";
+            d.expert(opts, o, pos, 2, Severity::Note, msg);
+            break;
+        }
+        if (len > total - pos) {
+            std::string msg(longName);
+            msg += " (option length = ";
+            text::appendUInt(msg, len);
+            msg += " bytes says option goes past end of options)";
+            d.expert(opts, o, pos, total - pos, Severity::Note, msg);
+            break;
+        }
+
+        // Fixed-size options with the wrong length: shown, flagged, contents skipped.
+        size_t expected = 0;
+        int field = -1;
+        switch (kind) {
+        case 2:
+            expected = 4;
+            field = OptMss;
+            break;
+        case 3:
+            expected = 3;
+            field = OptWscale;
+            break;
+        case 4:
+            expected = 2;
+            field = OptSackPerm;
+            break;
+        case 8:
+            expected = 10;
+            field = OptTs;
+            break;
+        case 19:
+            expected = 18;
+            field = OptMd5;
+            break;
+        default:
+            break;
+        }
+        if (expected && len != expected) {
+            Item it = optionItem(d, opts, field, o, pos, len,
+                                 [&] { return "TCP Option - " + std::string(longName); });
+            addSummary(s, d, longName);
+            if (it)
+                d.expert(Item{d.fieldTree().node(it.index).lastChild}, o, pos + 1, 1,
+                         Severity::Note, "option length should be " + text::uintString(expected));
+            pos += len;
+            continue;
+        }
+
+        switch (kind) {
+        case 2: {
+            const uint16_t mss = o.u16(pos + 2);
+            Item it = optionItem(d, opts, OptMss, o, pos, len, [&] {
+                return "TCP Option - Maximum segment size: " + text::uintString(mss) + " bytes";
+            });
+            d.addUInt(it, s_f[MssVal], o, pos + 2, 2);
+            addSummary(s, d, longName);
+            *s.info += " MSS=";
+            text::appendUInt(*s.info, mss);
+            s.mssSeen = true;
+            break;
+        }
+        case 3: {
+            const uint8_t shift = o.u8(pos + 2);
+            const uint32_t mult = 1u << (shift > 14 ? 14 : shift);
+            Item it = optionItem(d, opts, OptWscale, o, pos, len, [&] {
+                return "TCP Option - Window scale: " + text::uintString(shift) + " (multiply by " +
+                       text::uintString(mult) + ")";
+            });
+            Item sh = d.addUInt(it, s_f[WsShift], o, pos + 2, 1);
+            if (shift > 14)
+                d.expert(sh, o, pos + 2, 1, Severity::Warning, "Window scale shift exceeds 14");
+            d.flag(d.addValue(it, s_f[WsMult], o, pos + 2, 1, mult), Generated);
+            addSummary(s, d, longName);
+            *s.info += " WS=";
+            text::appendUInt(*s.info, mult);
+            s.wsShift = int8_t(shift > 14 ? 14 : shift);
+            break;
+        }
+        case 4:
+            optionItem(d, opts, OptSackPerm, o, pos, len, "TCP Option - SACK permitted");
+            addSummary(s, d, longName);
+            *s.info += " SACK_PERM";
+            break;
+        case 5: {
+            std::string sackLabel; // tree mode only
+            const size_t blocks = (len - 2) / 8;
+            for (size_t b = 0; b < blocks; ++b) {
+                const size_t q = pos + 2 + b * 8;
+                const uint32_t le = o.u32(q) - s.sackBase, re = o.u32(q + 4) - s.sackBase;
+                *s.info += " SLE=";
+                text::appendUInt(*s.info, le);
+                *s.info += " SRE=";
+                text::appendUInt(*s.info, re);
+                if (d.tree()) {
+                    sackLabel += ' ';
+                    text::appendUInt(sackLabel, le);
+                    sackLabel += '-';
+                    text::appendUInt(sackLabel, re);
+                }
+            }
+            Item it = optionItem(d, opts, OptSack, o, pos, len,
+                                 [&] { return "TCP Option - SACK" + sackLabel; });
+            for (size_t b = 0; b < blocks && it; ++b) {
+                const size_t q = pos + 2 + b * 8;
+                const uint32_t le = o.u32(q) - s.sackBase, re = o.u32(q + 4) - s.sackBase;
+                label(d, d.addValue(it, s_f[SackLe], o, q, 4, le),
+                      [&] { return "left edge = " + text::uintString(le) + " (relative)"; });
+                label(d, d.addValue(it, s_f[SackRe], o, q + 4, 4, re),
+                      [&] { return "right edge = " + text::uintString(re) + " (relative)"; });
+            }
+            d.addGenerated(it, s_f[SackCount], blocks);
+            addSummary(s, d, longName);
+            break;
+        }
+        case 8: {
+            const uint32_t tsval = o.u32(pos + 2), tsecr = o.u32(pos + 6);
+            Item it = optionItem(d, opts, OptTs, o, pos, len, [&] {
+                return "TCP Option - Timestamps: TSval " + text::uintString(tsval) + ", TSecr " +
+                       text::uintString(tsecr);
+            });
+            d.addUInt(it, s_f[TsVal], o, pos + 2, 4);
+            d.addUInt(it, s_f[TsEcr], o, pos + 6, 4);
+            addSummary(s, d, longName);
+            *s.info += " TSval=";
+            text::appendUInt(*s.info, tsval);
+            *s.info += " TSecr=";
+            text::appendUInt(*s.info, tsecr);
+            break;
+        }
+        case 19: { // RFC 2385
+            Item it = optionItem(d, opts, OptMd5, o, pos, len, "TCP Option - TCP MD5 signature");
+            d.addBytes(it, s_f[Md5Digest], o, pos + 2, 16);
+            addSummary(s, d, longName);
+            *s.info += " MD5";
+            break;
+        }
+        case 30:
+            dissectMptcp(d, opts, o, pos, len, s);
+            addSummary(s, d, "MPTCP");
+            break;
+        case 34: {
+            Item it = optionItem(d, opts, OptTfo, o, pos, len, "TCP Option - TCP Fast Open");
+            if (len > 2) {
+                Item c = d.addBytes(it, s_f[TfoCookie], o, pos + 2, len - 2);
+                if (s.flags & kSyn)
+                    d.expert(c, o, pos + 2, len - 2, Severity::Note, "TCP SYN with TFO Cookie");
+                *s.info += " TFO=C";
+            } else {
+                d.addValue(it, s_f[TfoRequest], o, pos, 2, 0);
+                *s.info += " TFO=R";
+            }
+            addSummary(s, d, longName);
+            break;
+        }
+        case 253:
+        case 254:
+            dissectExperimental(d, opts, o, pos, len, s);
+            break;
+        default: {
+            Item it = optionItem(d, opts, OptUnknown, o, pos, len, "TCP Option - Unknown");
+            if (len > 2)
+                d.addBytes(it, s_f[UnknownPayload], o, pos + 2, len - 2);
+            if (d.tree()) {
+                std::string n = "Unknown (";
+                text::appendHex(n, kind, 2);
+                n += ')';
+                addSummary(s, d, n);
+            }
+            break;
+        }
+        }
+        pos += len;
+    }
+    if (opts) {
+        std::string heading = "Options: (";
+        text::appendUInt(heading, total);
+        heading += " bytes)";
+        heading += s.summary;
+        d.setText(opts, std::move(heading));
+        if ((s.flags & kSyn) && !s.mssSeen)
+            d.expert(opts, o, 0, 0, Severity::Note, "The SYN packet does not contain a MSS option");
+        else if (!(s.flags & kSyn) && s.mssSeen)
+            d.expert(opts, o, 0, 0, Severity::Note, "The non-SYN packet does contain a MSS option");
+    }
+}
+
+/// Shows a RST's payload as text: stacks put the reason for the reset there (RFC 9293
+/// section 3.5.3 allows data on a RST).
+void addResetCause(Dissection &d, Item tcp, const Reader &payload)
+{
+    const size_t n = payload.captured();
+    if (!tcp || n == 0)
+        return;
+    const uint8_t *p = payload.ptr(0, n);
+    std::string s;
+    s.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            s += char(p[i]);
+        } else {
+            s += "\\x";
+            std::string h;
+            text::appendHex(h, p[i], 2);
+            s += h.substr(2);
+        }
+    }
+    d.addString(tcp, s_f[ResetCause], payload, 0, n, std::move(s));
+}
+
+void dissectTcp(Dissection &d, const Reader &r, Item parent)
+{
+    d.setProtocol("TCP");
+    const bool quoted = d.columnsFrozen(); // inside an ICMP error: usually 8 bytes, no state
+    const uint16_t sport = r.u16(0), dport = r.u16(2);
+
+    Item tcp = d.addProtocol(parent, s_f.protocol(), r, 0, r.captured() < 20 ? r.captured() : 20);
+    d.addUInt(tcp, s_f[SrcPort], r, 0, 2);
+    d.addUInt(tcp, s_f[DstPort], r, 2, 2);
+    d.flag(d.addUInt(tcp, s_f[Port], r, 0, 2), Hidden);
+    d.flag(d.addUInt(tcp, s_f[Port], r, 2, 2), Hidden);
+    std::string &info = d.info();
+    info.clear();
+    text::appendUInt(info, sport);
+    info += " \xe2\x86\x92 "; // U+2192 RIGHTWARDS ARROW, as Wireshark writes it
+    text::appendUInt(info, dport);
+
+    std::string title; // the protocol item's label, built in tree mode only
+    if (tcp) {
+        title = "Transmission Control Protocol, Src Port: " + text::uintString(sport) +
+                ", Dst Port: " + text::uintString(dport);
+        d.setText(tcp, title);
+    }
+
+    if (quoted && !r.has(0, 20)) {
+        // RFC 792 quotes the first 8 bytes: ports and sequence number. Show what is there
+        // and leave the rest, which is not an error. Like tshark, the quoted sequence number
+        // is shown as is, with no tcp.seq_raw twin.
+        if (r.has(4, 4)) {
+            d.addUInt(tcp, s_f[Seq], r, 4, 4);
+            if (tcp)
+                d.setText(tcp, title + ", Seq: " + text::uintString(r.u32(4)));
+        }
+        return;
+    }
+
+    r.require(0, 20); // the fixed header: truncated or malformed per the reader
+    const uint32_t seqRaw = r.u32(4), ackRaw = r.u32(8);
+    const size_t hlen = size_t(r.u8(12) >> 4) * 4;
+    const uint16_t flags = r.u16(12) & 0x0fff;
+    const uint16_t window = r.u16(14);
+    const size_t reported = r.reported();
+    const bool shortSegment = hlen > reported; // the header claims more than the segment has
+
+    // Conversation state: relative numbers, stream index, window scaling.
+    TcpConversations::Entry *conv = nullptr;
+    int dir = 0;
+    if (!quoted) {
+        bool reversed = false, created = false;
+        const ConversationKey key = ConversationKey::make(d.net, sport, dport, reversed);
+        TcpConversations &table = d.session().state<TcpConversations>();
+        conv = &table.findOrCreate(key, created);
+        dir = reversed ? 1 : 0;
+        // A new SYN with another initial sequence number reuses the ports for a new
+        // connection: a new stream, as in Wireshark.
+        const Flow &f = conv->data.flow[dir];
+        if (!created && (flags & (kSyn | kAck)) == kSyn && f.baseSet && f.base != seqRaw)
+            conv = &table.restart(key);
+        if (!shortSegment) {
+            Flow &fwd = conv->data.flow[dir];
+            Flow &rev = conv->data.flow[1 - dir];
+            if (flags & kSyn) {
+                fwd.base = seqRaw;
+                fwd.baseSet = true;
+            } else if (!fwd.baseSet) {
+                // Joined mid-stream: this segment's first byte counts as 1.
+                fwd.base = seqRaw - 1;
+                fwd.baseSet = true;
+            }
+            if ((flags & kAck) && !rev.baseSet) {
+                rev.base = ackRaw - 1;
+                rev.baseSet = true;
+            }
+        }
+    }
+
+    const bool relative = conv && !shortSegment;
+    const Flow *fwd = conv ? &conv->data.flow[dir] : nullptr;
+    const Flow *rev = conv ? &conv->data.flow[1 - dir] : nullptr;
+    const uint32_t seq = relative ? seqRaw - fwd->base : seqRaw;
+    const uint32_t ack = (relative && (flags & kAck)) ? ackRaw - rev->base : ackRaw;
+    const uint32_t segLen = hlen <= reported ? uint32_t(reported - hlen) : 0;
+
+    if (conv)
+        d.addGenerated(tcp, s_f[Stream], conv->index);
+    if (hlen >= 20 && !shortSegment)
+        d.addGenerated(tcp, s_f[Len], segLen);
+    else if (hlen < 20)
+        d.addGenerated(tcp, s_f[Len], reported - hlen);
+    if (shortSegment)
+        d.expert(tcp, r, 0, 0, Severity::Warning,
+                 "Short segment. Segment/fragment does not contain a full TCP header (might be "
+                 "NMAP or someone else deliberately sending unusual packets)",
+                 Malformed);
+
+    // Info: "[SYN, ACK] Seq=0 Ack=1 Win=65160", then Len= and option summaries.
+    info += " [";
+    appendFlagNames(info, flags);
+    info += "] Seq=";
+    text::appendUInt(info, seq);
+    if (flags & kAck) {
+        info += " Ack=";
+        text::appendUInt(info, ack);
+    }
+
+    Item seqItem = d.addValue(tcp, s_f[Seq], r, 4, 4, seq);
+    label(d, seqItem, [&] {
+        return "Sequence Number: " + text::uintString(seq) + "    (relative sequence number)";
+    });
+    d.addUInt(tcp, s_f[SeqRaw], r, 4, 4);
+
+    if (hlen < 20) {
+        info += " Win=";
+        text::appendUInt(info, window);
+        std::string msg =
+            "Bogus TCP header length (" + text::uintString(hlen) + ", must be at least 20)";
+        Item hl = d.addValue(tcp, s_f[HdrLen], r, 12, 1, hlen);
+        if (hl)
+            d.setText(hl, bitLabel(r.u8(12), 0xf0, 8, "Header Length",
+                                   text::uintString(hlen) + " bytes (" +
+                                       text::uintString(hlen / 4) + ")"));
+        d.expert(hl ? hl : tcp, r, 12, 1, Severity::Error, msg, Malformed);
+        info += ", bogus TCP header length (" + text::uintString(hlen) + ", must be at least 20)";
+        if (tcp)
+            d.setText(tcp, title + ", Seq: " + text::uintString(seq));
+        return;
+    }
+
+    // SYN and FIN each occupy one sequence number; Wireshark counts one for either.
+    const uint32_t nxtseq = seq + segLen + ((flags & (kSyn | kFin)) ? 1 : 0);
+    if (relative)
+        label(d, d.addGenerated(tcp, s_f[NxtSeq], nxtseq), [&] {
+            return "Next Sequence Number: " + text::uintString(nxtseq) +
+                   "    (relative sequence number)";
+        });
+
+    Item ackItem = d.addValue(tcp, s_f[Ack], r, 8, 4, ack);
+    if (ackItem && relative && (flags & kAck))
+        d.setText(ackItem,
+                  "Acknowledgment Number: " + text::uintString(ack) + "    (relative ack number)");
+    if (!(flags & kAck) && ackRaw != 0)
+        d.expert(ackItem, r, 8, 4, Severity::Note,
+                 "The acknowledgment number field is nonzero while the ACK flag is not set");
+    d.addUInt(tcp, s_f[AckRaw], r, 8, 4);
+
+    Item hl = d.addValue(tcp, s_f[HdrLen], r, 12, 1, hlen);
+    if (hl)
+        d.setText(hl,
+                  bitLabel(r.u8(12), 0xf0, 8, "Header Length",
+                           text::uintString(hlen) + " bytes (" + text::uintString(hlen / 4) + ")"));
+
+    Item fl = d.addUInt(tcp, s_f[Flags], r, 12, 2);
+    if (fl) {
+        std::string l = "Flags: ";
+        text::appendHex(l, flags, 3);
+        l += " (";
+        appendFlagNames(l, flags);
+        l += ')';
+        d.setText(fl, std::move(l));
+        static constexpr int kBits[] = {FlagRes, FlagAe,   FlagCwr,   FlagEce, FlagUrg,
+                                        FlagAck, FlagPush, FlagReset, FlagSyn, FlagFin};
+        for (int f : kBits) {
+            const FieldDef &def = d.registry().field(s_f[f]);
+            // Reserved and AE live in byte 12, the rest in byte 13, as Wireshark ranges them.
+            const size_t at = def.mask >= 0x100 ? 12 : 13;
+            const bool set = flags & def.mask;
+            Item b = d.addValue(fl, s_f[f], r, at, 1, set);
+            d.setText(b, bitLabel(flags, def.mask, 12, def.name, set ? "Set" : "Not set"));
+            if (f == FlagReset && set)
+                d.expert(b, r, at, 1, Severity::Warning, "Connection reset (RST)");
+            if (f == FlagSyn && set) {
+                const bool synAck = flags & kAck;
+                d.expert(b, r, at, 1, Severity::Chat,
+                         std::string(synAck ? "Connection establish acknowledge (SYN+ACK): "
+                                              "server port "
+                                            : "Connection establish request (SYN): server port ") +
+                             text::uintString(synAck ? sport : dport));
+            }
+            if (f == FlagFin && set)
+                d.expert(b, r, at, 1, Severity::Chat, "Connection finish (FIN)");
+        }
+        static constexpr char kLetters[] = "RRRACEUAPRSF";
+        std::string str;
+        for (int i = 0; i < 12; ++i) {
+            if (flags & (0x800 >> i))
+                str += kLetters[i];
+            else
+                str += "\xc2\xb7"; // U+00B7 MIDDLE DOT for a clear flag
+        }
+        // Wireshark shows this summary in brackets although it is not generated.
+        d.flag(d.addString(fl, s_f[FlagStr], r, 12, 2, std::move(str)), Generated);
+    }
+
+    // Window: scaled once both SYNs were seen and both offered a scale (RFC 7323 2.2); a
+    // SYN's own window is never scaled.
+    d.addUInt(tcp, s_f[WinValue], r, 14, 2);
+    // Scaling is off as soon as either SYN is seen without the option; on only once both
+    // SYNs carried it; unknown otherwise (-1), as Wireshark reports it.
+    int32_t scale = -1;
+    if (conv && !(flags & kSyn)) {
+        if ((fwd->synSeen && fwd->wsShift < 0) || (rev->synSeen && rev->wsShift < 0))
+            scale = -2;
+        else if (fwd->synSeen && rev->synSeen)
+            scale = int32_t(1) << fwd->wsShift;
+    }
+    const uint32_t calcWindow = scale > 0 ? uint32_t(window) * uint32_t(scale) : window;
+    d.flag(d.addValue(tcp, s_f[WinSize], r, 14, 2, calcWindow), Generated);
+    if (!(flags & kSyn)) {
+        Item sc = d.addGenerated(tcp, s_f[WinScale], uint32_t(scale));
+        if (scale < 0)
+            label(d, sc,
+                  scale == -1 ? "Window size scaling factor: -1 (unknown)"
+                              : "Window size scaling factor: -2 (no window scaling used)");
+    }
+    info += " Win=";
+    text::appendUInt(info, calcWindow);
+
+    // Checksum over the pseudo-header (RFC 9293 3.1), only when every byte was captured
+    // and there is an IP layer to build the pseudo-header from.
+    const uint16_t cksum = r.u16(16);
+    Item ck = d.addUInt(tcp, s_f[Checksum], r, 16, 2);
+    const bool verify = !quoted && (d.net.version == 4 || d.net.version == 6) &&
+                        r.captured() == reported && reported <= 0xffff;
+    if (verify) {
+        uint64_t sum =
+            checksum::pseudoHeader(d.net.version, d.net.src, d.net.dst, 6, uint32_t(reported));
+        sum = checksum::add(sum, r.ptr(0, 16), 16);
+        sum = checksum::add(sum, r.ptr(18, reported - 18), reported - 18);
+        const uint16_t calc = checksum::finish(sum);
+        const bool good =
+            calc == cksum || (calc == 0 && cksum == 0xffff) || (calc == 0xffff && cksum == 0);
+        std::string hex;
+        if (ck) {
+            text::appendHex(hex, cksum, 4);
+        }
+        if (good) {
+            label(d, ck, [&] { return "Checksum: " + hex + " [correct]"; });
+        } else {
+            std::string calcHex;
+            text::appendHex(calcHex, calc, 4);
+            label(d, ck, [&] {
+                return "Checksum: " + hex + " incorrect, should be " + calcHex +
+                       "(maybe caused by \"TCP checksum offload\"?)";
+            });
+            d.expert(ck, r, 16, 2, Severity::Error, "Bad checksum [should be " + calcHex + "]");
+            d.flag(ck, BadChecksum);
+        }
+        label(d, d.addGenerated(tcp, s_f[ChecksumStatus], good ? 1 : 0),
+              good ? "Checksum Status: Good" : "Checksum Status: Bad");
+        d.addGenerated(tcp, s_f[ChecksumCalc], calc);
+    } else {
+        if (ck) {
+            std::string l = "Checksum: ";
+            text::appendHex(l, cksum, 4);
+            l += " [unverified]";
+            d.setText(ck, std::move(l));
+        }
+        label(d, d.addGenerated(tcp, s_f[ChecksumStatus], 2), "Checksum Status: Unverified");
+    }
+
+    const uint16_t urgent = r.u16(18);
+    Item urg = d.addUInt(tcp, s_f[Urgent], r, 18, 2);
+    if (urgent && !(flags & kUrg))
+        d.expert(urg, r, 18, 2, Severity::Note,
+                 "The urgent pointer field is nonzero while the URG flag is not set");
+    if (flags & kUrg) {
+        info += " Urg=";
+        text::appendUInt(info, urgent);
+    }
+
+    if (tcp) {
+        title += ", Seq: " + text::uintString(seq);
+        if (flags & kAck)
+            title += ", Ack: " + text::uintString(ack);
+        if (!shortSegment)
+            title += ", Len: " + text::uintString(segLen);
+        d.setText(tcp, title);
+        d.setLength(tcp, std::min(hlen, r.captured()));
+    }
+
+    if (shortSegment) {
+        // Wireshark reads the options the header claims and fails past the segment's end.
+        d.addBytes(tcp, s_f[Options], r, 20, hlen - 20); // throws: past the reported end
+        return;
+    }
+
+    info += " Len=";
+    text::appendUInt(info, segLen);
+
+    Segment s;
+    s.flags = flags;
+    s.info = &info;
+    s.sackBase = relative ? rev->base : 0;
+    if (hlen > 20)
+        dissectOptions(d, tcp, r.sub(20, hlen - 20), s);
+
+    // Window scale from the SYNs; kept only once the header parsed.
+    if (conv && (flags & kSyn)) {
+        Flow &f = conv->data.flow[dir];
+        f.synSeen = true;
+        f.wsShift = s.wsShift;
+    }
+
+    if (segLen == 0)
+        return;
+    const Reader payload = r.sub(hlen);
+    if (flags & kRst) {
+        addResetCause(d, tcp, payload);
+        return;
+    }
+    if (tcp && payload.captured() > 0) {
+        Item pl = d.addBytes(tcp, s_f[Payload], payload, 0, payload.captured());
+        d.setText(pl, "TCP payload (" + text::uintString(segLen) + " bytes)");
+    }
+    // Like Wireshark, try the lower port first: it is more likely the well-known one.
+    const uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
+    if (d.dispatch(Table::TcpPort, lo, payload, parent))
+        return;
+    if (hi != lo && d.dispatch(Table::TcpPort, hi, payload, parent))
+        return;
+    d.data(payload, parent);
+}
+
+} // namespace
+
+void register_tcp(Registry &reg)
+{
+    s_f = reg.addProtocol({"tcp", "TCP", "Transmission Control Protocol"}, kFields);
+    s_mptcp = reg.addProtocol({"mptcp", "MPTCP", "Multipath Transmission Control Protocol"}, {})
+                  .protocol();
+    reg.addDissector(Table::IpProto, 6, dissectTcp);
+}
+
+} // namespace pl::proto

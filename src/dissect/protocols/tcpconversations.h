@@ -1,0 +1,129 @@
+#pragma once
+
+// Transport conversations (address pair + port pair, both directions) for TCP and UDP: the
+// stream index Wireshark shows as tcp.stream / udp.stream and per-direction state such as the
+// initial sequence numbers. Kept in the capture's Session; bounded so that a scan or a
+// hostile capture with millions of 5-tuples cannot grow memory without limit.
+
+#include "dissection.h"
+
+#include <cstring>
+#include <deque>
+#include <unordered_map>
+
+namespace pl::proto {
+
+/// A conversation's key, normalized so that both directions give the same key.
+struct ConversationKey
+{
+    uint8_t version = 0;
+    uint8_t addrA[16] = {};
+    uint8_t addrB[16] = {};
+    uint16_t portA = 0;
+    uint16_t portB = 0;
+
+    bool operator==(const ConversationKey &o) const
+    {
+        return version == o.version && portA == o.portA && portB == o.portB &&
+               std::memcmp(addrA, o.addrA, 16) == 0 && std::memcmp(addrB, o.addrB, 16) == 0;
+    }
+
+    /// The key for a packet from (net.src, srcPort) to (net.dst, dstPort); `reversed` is set
+    /// when the packet goes from the key's B side to its A side.
+    static ConversationKey make(const NetworkLayer &net, uint16_t srcPort, uint16_t dstPort,
+                                bool &reversed)
+    {
+        ConversationKey k;
+        k.version = net.version;
+        const int cmp = std::memcmp(net.src, net.dst, 16);
+        reversed = cmp > 0 || (cmp == 0 && srcPort > dstPort);
+        std::memcpy(k.addrA, reversed ? net.dst : net.src, 16);
+        std::memcpy(k.addrB, reversed ? net.src : net.dst, 16);
+        k.portA = reversed ? dstPort : srcPort;
+        k.portB = reversed ? srcPort : dstPort;
+        return k;
+    }
+};
+
+struct ConversationKeyHash
+{
+    size_t operator()(const ConversationKey &k) const
+    {
+        // FNV-1a over the key's bytes: cheap, and good enough for a bounded table.
+        uint64_t h = 1469598103934665603ull;
+        auto mix = [&h](const uint8_t *p, size_t n) {
+            for (size_t i = 0; i < n; ++i)
+                h = (h ^ p[i]) * 1099511628211ull;
+        };
+        mix(&k.version, 1);
+        mix(k.addrA, 16);
+        mix(k.addrB, 16);
+        const uint8_t ports[4] = {uint8_t(k.portA >> 8), uint8_t(k.portA), uint8_t(k.portB >> 8),
+                                  uint8_t(k.portB)};
+        mix(ports, 4);
+        return size_t(h);
+    }
+};
+
+/// Conversations in first-seen order, numbered from 0 like Wireshark's stream index. At
+/// `kMaxConversations` the oldest is forgotten; should it come back it gets a new index.
+template <class Data> class ConversationTable
+{
+public:
+    static constexpr size_t kMaxConversations = 100000;
+
+    struct Entry
+    {
+        uint32_t index = 0;
+        Data data{};
+    };
+
+    /// The conversation of `key`, created when unknown (`created` tells).
+    Entry &findOrCreate(const ConversationKey &key, bool &created)
+    {
+        auto it = m_map.find(key);
+        created = it == m_map.end();
+        if (!created)
+            return it->second;
+        return create(key);
+    }
+
+    /// Replaces the conversation of `key` with a new one (a new connection reusing the
+    /// same addresses and ports).
+    Entry &restart(const ConversationKey &key)
+    {
+        m_map.erase(key);
+        return create(key);
+    }
+
+    size_t size() const { return m_map.size(); }
+
+private:
+    Entry &create(const ConversationKey &key)
+    {
+        while (m_map.size() >= kMaxConversations && !m_order.empty()) {
+            const auto [oldKey, oldIndex] = m_order.front();
+            m_order.pop_front();
+            auto old = m_map.find(oldKey);
+            if (old != m_map.end() && old->second.index == oldIndex)
+                m_map.erase(old);
+        }
+        // Restarts leave stale records in the queue; never let either container grow past
+        // its bound, even if that forgets a live conversation early.
+        if (m_map.size() >= kMaxConversations)
+            m_map.clear();
+        if (m_order.size() >= 2 * kMaxConversations)
+            m_order.pop_front();
+        Entry &e = m_map[key];
+        e = Entry{};
+        e.index = m_next++;
+        m_order.emplace_back(key, e.index);
+        return e;
+    }
+
+    std::unordered_map<ConversationKey, Entry, ConversationKeyHash> m_map;
+    std::deque<std::pair<ConversationKey, uint32_t>> m_order;
+    uint32_t m_next = 0;
+};
+
+} // namespace pl::proto
