@@ -398,6 +398,16 @@ bool CaptureFileReader::openPcapNg()
     return true;
 }
 
+const uint8_t *CaptureFileReader::packetBytes(CapturedPacket &p, const uint8_t *data, size_t len)
+{
+    if (m_zeroCopy) {
+        p.bytes.clear();
+        return data;
+    }
+    p.bytes.assign(data, data + len);
+    return p.bytes.data();
+}
+
 CaptureFileReader::Step CaptureFileReader::pcapRecord(Cursor &c, CapturedPacket *p)
 {
     const uint32_t hl = m_pcapRecordHeader;
@@ -427,12 +437,11 @@ CaptureFileReader::Step CaptureFileReader::pcapRecord(Cursor &c, CapturedPacket 
         m_knownEnd = c.offset + hl + capLen;
     }
     if (p) {
-        p->bytes.assign(r + hl, r + hl + capLen);
         p->comments.clear();
         p->fileOffset = c.offset;
         p->hasTimestamp = true;
         Frame &f = p->frame;
-        f.data = p->bytes.data();
+        f.data = packetBytes(*p, r + hl, capLen);
         f.capLen = capLen;
         f.wireLen = std::max(wireLen, capLen);
         f.linkType = m_interfaces[0].linkType;
@@ -697,11 +706,10 @@ CaptureFileReader::Step CaptureFileReader::packetBlock(Cursor &c, uint32_t type,
     const uint32_t global = sec.firstInterface + localIf;
     const CaptureInterface &ifc = m_interfaces[global];
     const uint8_t *data = b + (type == kBlockSpb ? 12 : 28);
-    p->bytes.assign(data, data + capLen);
     p->fileOffset = c.offset;
     p->hasTimestamp = type != kBlockSpb;
     Frame &f = p->frame;
-    f.data = p->bytes.data();
+    f.data = packetBytes(*p, data, capLen);
     f.capLen = capLen;
     f.wireLen = std::max(wireLen, capLen);
     f.linkType = ifc.linkType;

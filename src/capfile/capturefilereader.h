@@ -24,7 +24,7 @@ struct CaptureInterface
 /// keep their capacity, so steady-state reading does not allocate.
 struct CapturedPacket
 {
-    /// frame.data points into `bytes`; number is 1-based; interfaceId is the index into
+    /// frame.data points into `bytes` (or, with setZeroCopy(), into the reader); number is 1-based; interfaceId is the index into
     /// CaptureFileReader::interfaces() (global over all pcapng sections).
     Frame frame;
     std::vector<uint8_t> bytes;
@@ -58,6 +58,10 @@ public:
 
     /// The next packet in file order. false at the end of the file or at damage.
     bool next(CapturedPacket &p);
+    /// Zero-copy reading: next() and readPacket() leave `bytes` empty and point frame.data
+    /// into the reader's own buffer, valid only until the next call on this reader. For
+    /// loops that look at each packet once (the CLI); saves a copy of every packet.
+    void setZeroCopy(bool on) { m_zeroCopy = on; }
     /// next() (or buildIndex()) stopped at damage, not at a clean end.
     bool damaged() const { return m_damaged; }
     const std::string &error() const { return m_error; }
@@ -113,6 +117,7 @@ private:
     };
     enum class Step { Packet, Other, End, Damage };
 
+    const uint8_t *packetBytes(CapturedPacket &p, const uint8_t *data, size_t len);
     const uint8_t *fetch(Cursor &c, uint64_t off, size_t n, size_t &avail);
     const uint8_t *fetchSlow(Cursor &c, uint64_t off, size_t n, size_t &avail);
     void refreshFileSize();
@@ -138,6 +143,7 @@ private:
 
     // pcap
     bool m_pcapSwap = false;
+    bool m_zeroCopy = false;
     bool m_pcapNsec = false;
     uint32_t m_pcapRecordHeader = 16; ///< 24 for the modified (Kuznetzov) format
     uint32_t m_pcapMaxCapLen = 0;

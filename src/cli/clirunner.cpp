@@ -46,6 +46,7 @@ int run(const CliOptions &o, FILE *out, FILE *err)
     }
 
     CaptureFileReader reader;
+    reader.setZeroCopy(true); // each packet is printed once and never kept
     if (!reader.open(o.readFile)) {
         fprintf(err, "packetlens-cli: %s\n", reader.error().c_str());
         return 2;

@@ -3,15 +3,38 @@
 // The Internet checksum (RFC 1071) and the transport pseudo-headers of RFC 768/793 (IPv4)
 // and RFC 8200 section 8.1 (IPv6), shared by IPv4, ICMP, ICMPv6, TCP and UDP.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace pl::checksum {
 
 /// Adds `len` bytes to a one's-complement running sum (an odd tail is padded with zero).
 inline uint64_t add(uint64_t sum, const uint8_t *p, size_t len)
 {
+    // RFC 1071 section 2(B): the one's-complement sum does not depend on byte order, so sum
+    // native 32-bit words into a 64-bit accumulator (no carries lost) and swap the folded
+    // result once. Four times fewer steps than 16-bit big-endian words.
+    uint64_t acc = 0;
     size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint32_t a, b;
+        std::memcpy(&a, p + i, 4);
+        std::memcpy(&b, p + i + 4, 4);
+        acc += a;
+        acc += b;
+    }
+    for (; i + 4 <= len; i += 4) {
+        uint32_t a;
+        std::memcpy(&a, p + i, 4);
+        acc += a;
+    }
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    if constexpr (std::endian::native == std::endian::little)
+        acc = ((acc & 0xff) << 8) | (acc >> 8);
+    sum += acc;
     for (; i + 1 < len; i += 2)
         sum += uint32_t(p[i]) << 8 | p[i + 1];
     if (i < len)

@@ -53,11 +53,9 @@ Item Dissection::append(Item parent, FieldId f, size_t offset, size_t len, uint6
     return Item{m_tree.append(parent.index, n)};
 }
 
-Item Dissection::addUInt(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
+Item Dissection::addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
 {
     const uint64_t raw = r.uint(at, len);
-    if (!parent)
-        return {};
     const FieldDef &def = m_registry->field(f);
     uint64_t v = raw;
     if (def.mask)
@@ -65,23 +63,6 @@ Item Dissection::addUInt(Item parent, FieldId f, const Reader &r, size_t at, siz
     if (def.type == FieldType::Boolean)
         v = v != 0;
     return append(parent, f, r.frameOffset(at), len, v);
-}
-
-Item Dissection::addValue(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
-                          uint64_t value)
-{
-    r.require(at, len);
-    if (!parent)
-        return {};
-    return append(parent, f, r.frameOffset(at), len, value);
-}
-
-Item Dissection::addBytes(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
-{
-    r.require(at, len);
-    if (!parent)
-        return {};
-    return append(parent, f, r.frameOffset(at), len, 0);
 }
 
 Item Dissection::addString(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
@@ -115,11 +96,9 @@ Item Dissection::addProtocol(Item parent, FieldId protocolField, const Reader &r
     return append(parent, protocolField, r.frameOffset(at), len < have ? len : have, 0);
 }
 
-Item Dissection::addGenerated(Item parent, FieldId f, uint64_t value, uint32_t aux,
-                              bool bracketed)
+Item Dissection::addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux,
+                                    bool bracketed)
 {
-    if (!parent)
-        return {};
     Item it = append(parent, f, 0, 0, value);
     FieldNode &n = m_tree.node(it.index);
     n.aux = aux;

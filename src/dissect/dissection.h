@@ -67,12 +67,27 @@ public:
 
     /// Reads a big-endian integer of `len` bytes and adds it, masked and shifted by the
     /// field's mask. The read is bounds-checked in both modes, so truncation is found alike.
-    Item addUInt(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
+    Item addUInt(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
+    {
+        if (!parent) { // summary mode: only the bounds check, so truncation is found alike
+            r.require(at, len);
+            return {};
+        }
+        return addUIntToTree(parent, f, r, at, len);
+    }
     /// Adds a field whose value the caller computed (little-endian, derived, ...).
     Item addValue(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
-                  uint64_t value);
+                  uint64_t value)
+    {
+        r.require(at, len);
+        return parent ? append(parent, f, r.frameOffset(at), len, value) : Item{};
+    }
     /// Adds an Ether/IPv4/IPv6/Bytes field; its value is the bytes themselves.
-    Item addBytes(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
+    Item addBytes(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
+    {
+        r.require(at, len);
+        return parent ? append(parent, f, r.frameOffset(at), len, 0) : Item{};
+    }
     Item addString(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
                    std::string value);
     /// A label without a field (`Options: (20 bytes)`).
@@ -83,7 +98,10 @@ public:
     /// A field with no bytes: computed (Wireshark's [generated] items, `bracketed`) or a
     /// fact of the capture (frame.len). `aux` holds the nanoseconds of a time.
     Item addGenerated(Item parent, FieldId f, uint64_t value, uint32_t aux = 0,
-                      bool bracketed = true);
+                      bool bracketed = true)
+    {
+        return parent ? addGeneratedToTree(parent, f, value, aux, bracketed) : Item{};
+    }
     /// An expert note (`Bad checksum`, `Bogus IP header length`). Severity Error with a
     /// Malformed flag marks the frame malformed.
     Item expert(Item parent, const Reader &r, size_t at, size_t len, Severity severity,
@@ -147,6 +165,9 @@ public:
 
 private:
     Item append(Item parent, FieldId f, size_t offset, size_t len, uint64_t value);
+    Item addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
+    Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux,
+                            bool bracketed);
     void markBoundsError(const BoundsError &e, Item parent);
 
     Mode m_mode;

@@ -1,5 +1,7 @@
 #include "registry.h"
 
+#include <algorithm>
+
 namespace pl {
 
 const Registry &Registry::instance()
@@ -32,7 +34,13 @@ FieldBlock Registry::addFields(std::span<const FieldDef> fields)
 
 void Registry::addDissector(Table table, uint32_t key, DissectFn fn)
 {
-    m_tables[size_t(table)][key] = fn;
+    auto &t = m_tables[size_t(table)];
+    auto it = std::lower_bound(t.begin(), t.end(), key,
+                               [](const auto &e, uint32_t k) { return e.first < k; });
+    if (it != t.end() && it->first == key)
+        it->second = fn;
+    else
+        t.insert(it, {key, fn});
 }
 
 FieldId Registry::findField(std::string_view abbrev) const
@@ -50,8 +58,9 @@ std::span<const FieldId> Registry::fieldsNamed(std::string_view abbrev) const
 DissectFn Registry::dissector(Table table, uint32_t key) const
 {
     const auto &t = m_tables[size_t(table)];
-    auto it = t.find(key);
-    return it == t.end() ? nullptr : it->second;
+    auto it = std::lower_bound(t.begin(), t.end(), key,
+                               [](const auto &e, uint32_t k) { return e.first < k; });
+    return it != t.end() && it->first == key ? it->second : nullptr;
 }
 
 } // namespace pl

@@ -15,8 +15,8 @@ void appendHex(std::string &out, uint64_t v, int digits);
 void appendHexBytes(std::string &out, const uint8_t *p, size_t len, char sep = 0);
 void appendEther(std::string &out, const uint8_t *p);
 void appendIPv4(std::string &out, const uint8_t *p);
-/// RFC 5952 text: lower case, longest run of zero groups (length >= 2) compressed,
-/// IPv4-mapped/compatible forms as inet_ntop writes them.
+/// RFC 5952 text, character for character what glibc's inet_ntop writes: lower case, the
+/// first longest run of zero groups (length >= 2) compressed, IPv4-mapped/compatible forms.
 void appendIPv6(std::string &out, const uint8_t *p);
 /// `seconds.fraction` with nine digits, e.g. `1120622255.938066000`; negatives keep their sign.
 void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec);

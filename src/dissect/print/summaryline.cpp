@@ -6,18 +6,18 @@ namespace pl::print {
 
 namespace {
 
-void padLeft(std::string &out, size_t start, size_t width)
+void appendLeft(std::string &out, std::string_view s, size_t width)
 {
-    const size_t len = out.size() - start;
-    if (len < width)
-        out.insert(start, width - len, ' ');
+    if (s.size() < width)
+        out.append(width - s.size(), ' ');
+    out += s;
 }
 
-void padRight(std::string &out, size_t start, size_t width)
+void appendRight(std::string &out, std::string_view s, size_t width)
 {
-    const size_t len = out.size() - start;
-    if (len < width)
-        out.append(width - len, ' ');
+    out += s;
+    if (s.size() < width)
+        out.append(width - s.size(), ' ');
 }
 
 // tshark prints times with the capture's precision: 6 digits for microsecond files.
@@ -35,22 +35,25 @@ void appendTime(std::string &out, int64_t sec, uint32_t nsec, int digits)
 void appendSummaryLine(std::string &out, const Dissection &d, int64_t relSec, uint32_t relNsec,
                        int digits)
 {
+    // Columns are formatted into a scratch string and padded as they are appended, so the
+    // output buffer never has to move text to insert padding.
+    thread_local std::string scratch;
     const Frame &f = d.frame();
-    size_t start = out.size();
-    text::appendUInt(out, f.number);
-    padLeft(out, start, 5);
+    scratch.clear();
+    text::appendUInt(scratch, f.number);
+    appendLeft(out, scratch, 5);
     out += ' ';
-    start = out.size();
-    appendTime(out, relSec, relNsec, digits);
-    padLeft(out, start, 10);
+    scratch.clear();
+    appendTime(scratch, relSec, relNsec, digits);
+    appendLeft(out, scratch, 10);
     out += ' ';
-    start = out.size();
-    d.source().appendTo(out);
-    padLeft(out, start, 12);
+    scratch.clear();
+    d.source().appendTo(scratch);
+    appendLeft(out, scratch, 12);
     out += " \u2192 ";
-    start = out.size();
-    d.destination().appendTo(out);
-    padRight(out, start, 12);
+    scratch.clear();
+    d.destination().appendTo(scratch);
+    appendRight(out, scratch, 12);
     out += ' ';
     out += d.protocolColumn();
     out += ' ';

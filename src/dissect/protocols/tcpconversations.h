@@ -49,18 +49,18 @@ struct ConversationKeyHash
 {
     size_t operator()(const ConversationKey &k) const
     {
-        // FNV-1a over the key's bytes: cheap, and good enough for a bounded table.
-        uint64_t h = 1469598103934665603ull;
-        auto mix = [&h](const uint8_t *p, size_t n) {
-            for (size_t i = 0; i < n; ++i)
-                h = (h ^ p[i]) * 1099511628211ull;
+        // Eight bytes at a time with a multiply-xorshift mix: this runs for every TCP and
+        // UDP packet, and byte-wise hashing of the 37-byte key showed in profiles.
+        auto word = [](const uint8_t *p) {
+            uint64_t w;
+            std::memcpy(&w, p, 8);
+            return w;
         };
-        mix(&k.version, 1);
-        mix(k.addrA, 16);
-        mix(k.addrB, 16);
-        const uint8_t ports[4] = {uint8_t(k.portA >> 8), uint8_t(k.portA), uint8_t(k.portB >> 8),
-                                  uint8_t(k.portB)};
-        mix(ports, 4);
+        uint64_t h = k.version | uint64_t(k.portA) << 16 | uint64_t(k.portB) << 32;
+        for (const uint64_t w : {word(k.addrA), word(k.addrA + 8), word(k.addrB), word(k.addrB + 8)}) {
+            h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+            h ^= h >> 29;
+        }
         return size_t(h);
     }
 };
