@@ -441,6 +441,7 @@ CaptureFileReader::Step CaptureFileReader::pcapRecord(Cursor &c, CapturedPacket 
         p->fileOffset = c.offset;
         p->hasTimestamp = true;
         Frame &f = p->frame;
+        f.hasTimestamp = true;
         f.data = packetBytes(*p, r + hl, capLen);
         f.capLen = capLen;
         f.wireLen = std::max(wireLen, capLen);
@@ -709,6 +710,7 @@ CaptureFileReader::Step CaptureFileReader::packetBlock(Cursor &c, uint32_t type,
     p->fileOffset = c.offset;
     p->hasTimestamp = type != kBlockSpb;
     Frame &f = p->frame;
+    f.hasTimestamp = p->hasTimestamp;
     f.data = packetBytes(*p, data, capLen);
     f.capLen = capLen;
     f.wireLen = std::max(wireLen, capLen);

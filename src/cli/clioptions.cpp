@@ -82,9 +82,11 @@ ParseResult parseArguments(const std::vector<std::string> &args)
             case 'c': {
                 uint64_t n = 0;
                 auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-                if (ec != std::errc() || p != value.data() + value.size() || n == 0)
+                if (ec != std::errc() || p != value.data() + value.size())
                     return fail("The specified packet count \"" + value +
                                 "\" isn't a decimal number");
+                if (n == 0)
+                    return fail("The specified packet count is zero");
                 o.count = n;
                 break;
             }

@@ -16,6 +16,7 @@ struct Frame
     uint32_t tsNsec = 0;
     uint32_t interfaceId = 0;
     uint64_t number = 0;   ///< 1-based frame number
+    bool hasTimestamp = true; ///< false for pcapng Simple Packet Blocks, which carry none
 };
 
 } // namespace pl

@@ -86,8 +86,7 @@ void JsonPrinter::appendChildren(std::string &out, const Dissection &d, int32_t 
 
 void JsonPrinter::appendFrame(std::string &out, const Dissection &d)
 {
-    if (m_count++)
-        out += ",\n";
+    out += m_count++ ? ",\n" : "\n";
     char date[32] = "packets";
     const time_t t = time_t(d.frame().tsSec);
     struct tm tm {};

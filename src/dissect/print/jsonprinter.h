@@ -12,9 +12,10 @@ namespace pl::print {
 class JsonPrinter
 {
 public:
-    void appendBegin(std::string &out) const { out += "[\n"; }
+    void appendBegin(std::string &out) const { out += '['; }
     /// Appends one frame dissected in tree mode.
     void appendFrame(std::string &out, const Dissection &d);
+    /// An empty capture gives `[]`, as tshark writes it.
     void appendEnd(std::string &out) const { out += m_count ? "\n]\n" : "]\n"; }
 
 private:

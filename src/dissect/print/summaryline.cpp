@@ -44,7 +44,8 @@ void appendSummaryLine(std::string &out, const Dissection &d, int64_t relSec, ui
     appendLeft(out, scratch, 5);
     out += ' ';
     scratch.clear();
-    appendTime(scratch, relSec, relNsec, digits);
+    if (f.hasTimestamp) // tshark leaves the column blank for a frame without a time
+        appendTime(scratch, relSec, relNsec, digits);
     appendLeft(out, scratch, 10);
     out += ' ';
     scratch.clear();

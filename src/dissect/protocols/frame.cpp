@@ -70,14 +70,16 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
         d.setText(frame, std::move(label));
 
         d.addGenerated(frame, s_f[Encap], f.linkType);
-        d.addGenerated(frame, s_f[Time], uint64_t(f.tsSec), f.tsNsec, false);
-        d.addGenerated(frame, s_f[TimeEpoch], uint64_t(f.tsSec), f.tsNsec, false);
-        uint64_t sec;
-        uint32_t nsec;
-        diffTime(f.tsSec, f.tsNsec, times.prevSec, times.prevNsec, sec, nsec);
-        d.addGenerated(frame, s_f[TimeDelta], sec, nsec);
-        diffTime(f.tsSec, f.tsNsec, times.firstSec, times.firstNsec, sec, nsec);
-        d.addGenerated(frame, s_f[TimeRelative], sec, nsec);
+        if (f.hasTimestamp) { // like tshark: no time fields at all for a frame without one
+            d.addGenerated(frame, s_f[Time], uint64_t(f.tsSec), f.tsNsec, false);
+            d.addGenerated(frame, s_f[TimeEpoch], uint64_t(f.tsSec), f.tsNsec, false);
+            uint64_t sec;
+            uint32_t nsec;
+            diffTime(f.tsSec, f.tsNsec, times.prevSec, times.prevNsec, sec, nsec);
+            d.addGenerated(frame, s_f[TimeDelta], sec, nsec);
+            diffTime(f.tsSec, f.tsNsec, times.firstSec, times.firstNsec, sec, nsec);
+            d.addGenerated(frame, s_f[TimeRelative], sec, nsec);
+        }
         d.addGenerated(frame, s_f[InterfaceId], f.interfaceId, 0, false);
         d.addGenerated(frame, s_f[Number], f.number, 0, false);
         d.addGenerated(frame, s_f[Len], f.wireLen, 0, false);
