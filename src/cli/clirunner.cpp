@@ -55,6 +55,7 @@ int run(const CliOptions &o, FILE *out, FILE *err)
     const bool tree = o.verbose || o.output != CliOptions::Output::Summary;
     Dissection d(tree ? Dissection::Mode::Tree : Dissection::Mode::Summary);
     d.prefs.tcpRelativeSequenceNumbers = o.tcpRelativeSeq;
+    d.prefs.verifyChecksums = tree; // summary lines never show a checksum's status
     Session session;
     print::JsonPrinter json;
     std::string buf;

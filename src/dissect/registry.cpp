@@ -55,12 +55,4 @@ std::span<const FieldId> Registry::fieldsNamed(std::string_view abbrev) const
     return it == m_byName.end() ? std::span<const FieldId>() : std::span(it->second);
 }
 
-DissectFn Registry::dissector(Table table, uint32_t key) const
-{
-    const auto &t = m_tables[size_t(table)];
-    auto it = std::lower_bound(t.begin(), t.end(), key,
-                               [](const auto &e, uint32_t k) { return e.first < k; });
-    return it != t.end() && it->first == key ? it->second : nullptr;
-}
-
 } // namespace pl

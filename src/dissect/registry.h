@@ -61,7 +61,19 @@ public:
     FieldId findField(std::string_view abbrev) const;
     /// Every field named `abbrev` (a name may be declared by several protocols or parents).
     std::span<const FieldId> fieldsNamed(std::string_view abbrev) const;
-    DissectFn dissector(Table table, uint32_t key) const;
+    DissectFn dissector(Table table, uint32_t key) const
+    {
+        const auto &t = m_tables[size_t(table)];
+        size_t lo = 0, hi = t.size(); // binary search, inline: a few calls every packet
+        while (lo < hi) {
+            const size_t mid = (lo + hi) / 2;
+            if (t[mid].first < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo < t.size() && t[lo].first == key ? t[lo].second : nullptr;
+    }
 
 private:
     Registry() = default;

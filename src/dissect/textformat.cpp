@@ -16,6 +16,10 @@ void appendUInt(std::string &out, uint64_t v)
                                      "25262728293031323334353637383940414243444546474849"
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
+    if (v < 10) { // Len=0, Seq=1, Ack=1: most numbers in Info are tiny
+        out += char('0' + v);
+        return;
+    }
     char buf[20];
     char *end = buf + sizeof buf;
     char *p = end;

@@ -30,9 +30,11 @@ struct Dissected
     pl::Dissection d{pl::Dissection::Mode::Tree};
 
     Dissected(std::vector<uint8_t> b, uint32_t linkType, uint32_t wireLen = 0,
-              pl::Session *session = nullptr)
-        : bytes(std::move(b))
+              pl::Session *session = nullptr, const pl::Preferences &prefs = {},
+              pl::Dissection::Mode mode = pl::Dissection::Mode::Tree)
+        : bytes(std::move(b)), d(mode)
     {
+        d.prefs = prefs;
         frame.data = bytes.data();
         frame.capLen = uint32_t(bytes.size());
         frame.wireLen = wireLen ? wireLen : uint32_t(bytes.size());

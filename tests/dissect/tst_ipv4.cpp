@@ -143,6 +143,29 @@ private slots:
         QCOMPARE(p.source(), QStringLiteral("48.48.48.48"));
     }
 
+    void checksumsNotVerifiedWhenTurnedOff()
+    {
+        // The CLI's summary lines turn verification off: the bad header checksum above is
+        // then Unverified (tshark's default) and the frame carries no bad-checksum mark,
+        // while the columns stay exactly what they were.
+        const std::vector<uint8_t> b =
+            hex("30 30 30 30 30 30 30 30 30 30 30 30 08 00 45 30 30 30 30 30 00 00 30 11 30 30"
+                "30 30 30 30 30 30 30 30 30 30 30 30");
+        pl::Preferences off;
+        off.verifyChecksums = false;
+        Dissected verified(b, 1, 262144);
+        Dissected p(b, 1, 262144, nullptr, off);
+        QCOMPARE(p.value("ip.checksum.status"), QStringLiteral("2"));
+        QCOMPARE(p.value("ip.checksum_calculated"), QStringLiteral("<absent>"));
+        QVERIFY(!p.badChecksum());
+        QVERIFY(verified.badChecksum());
+        QCOMPARE(p.info(), verified.info());
+        QCOMPARE(p.protocol(), verified.protocol());
+        Dissected summary(b, 1, 262144, nullptr, off, pl::Dissection::Mode::Summary);
+        QCOMPARE(summary.info(), verified.info());
+        QVERIFY(!summary.badChecksum());
+    }
+
     void headerCutByCaptureIsUnverified()
     {
         // IHL 7 with 8 option bytes; the capture stops inside the options.

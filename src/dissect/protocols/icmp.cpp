@@ -432,7 +432,7 @@ void dissectIcmp(Dissection &d, const Reader &r, Item parent)
         // A quoted message is cut after 8 bytes (RFC 792): its checksum cannot be checked.
         ckLabel += " [unverified] [in ICMP error packet]";
         addStatus(d, icmp, 2);
-    } else if (r.captured() == r.reported()) {
+    } else if (d.prefs.verifyChecksums && r.captured() == r.reported()) {
         const uint16_t computed =
             checksum::finish(checksum::add(0, r.ptr(0, r.captured()), r.captured()));
         if (computed == 0) {

@@ -630,7 +630,7 @@ void addChecksum(Dissection &d, const Reader &r, Item icmp)
     if (d.columnsFrozen()) {
         // The quoted packet is usually cut short; its checksum cannot be checked.
         label += " [unverified] [in ICMP error packet]";
-    } else if (d.net.version == 6 && r.captured() == r.reported()) {
+    } else if (d.prefs.verifyChecksums && d.net.version == 6 && r.captured() == r.reported()) {
         const size_t len = r.reported();
         uint64_t sum = checksum::pseudoHeader(6, d.net.src, d.net.dst, 58, uint32_t(len));
         sum = checksum::add(sum, r.ptr(0, 2), 2);

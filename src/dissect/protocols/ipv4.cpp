@@ -878,7 +878,7 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
     // Header checksum: verified when the whole header is captured.
     const uint16_t stored = r.u16(10);
     Item ck = d.addUInt(ip, s_f[Checksum], r, 10, 2);
-    if (r.has(0, hdrLen)) {
+    if (d.prefs.verifyChecksums && r.has(0, hdrLen)) {
         const uint8_t *h = r.ptr(0, hdrLen);
         uint64_t sum = checksum::add(0, h, 10);
         sum = checksum::add(sum, h + 12, hdrLen - 12);

@@ -138,7 +138,7 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
         d.flag(ck, BadChecksum);
         addStatus(d, ck, Illegal);
         info += " [ILLEGAL CHECKSUM (0)]";
-    } else if (!tooLong && (d.net.version == 4 || d.net.version == 6) &&
+    } else if (d.prefs.verifyChecksums && !tooLong && (d.net.version == 4 || d.net.version == 6) &&
                dgram.captured() == length) {
         uint64_t sum = checksum::pseudoHeader(d.net.version, d.net.src, d.net.dst, 17, length);
         sum = checksum::add(sum, dgram.ptr(0, 6), 6);
