@@ -8,23 +8,18 @@ namespace {
 
 // Options that take an argument, and those that are tshark's but arrive in later issues
 // (live capture, writing, display filters): refused with a clear message, never ignored.
-constexpr std::string_view kWithArgument = "rcTeEoiYfwF";
-constexpr std::string_view kNotYet = "ifwFYD";
+constexpr std::string_view kWithArgument = "rcTeEoiYfwFsBa";
+constexpr std::string_view kNotYet = "Y";
 
-std::string notYetMessage(char opt)
+std::string notYetMessage(char)
 {
-    switch (opt) {
-    case 'i':
-    case 'f':
-    case 'D':
-        return "live capture (-i, -f, -D) is not available yet: it arrives with the capture "
-               "helper; read a file with -r";
-    case 'w':
-    case 'F':
-        return "writing capture files (-w, -F) is not available yet";
-    default:
-        return "display filters (-Y) are not available yet";
-    }
+    return "display filters (-Y) are not available yet";
+}
+
+bool parseNumber(const std::string &value, uint64_t &n)
+{
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    return ec == std::errc() && p == value.data() + value.size();
 }
 
 } // namespace
@@ -42,6 +37,17 @@ std::string usageText()
            "  -E <fieldsoption>=<value>  header=y|n, separator=/t|/s|<char>,\n"
            "                           aggregator=,|/s|<char>, quote=d|s|n, occurrence=f|l|a\n"
            "  -o tcp.relative_sequence_numbers:TRUE|FALSE\n"
+           "\n"
+           "Live capture (through the packetlens-capture helper):\n"
+           "  -D                       list the interfaces\n"
+           "  -i <interface>           capture on this interface (repeatable)\n"
+           "  -f <capture filter>      tcpdump filter syntax\n"
+           "  -s <snaplen>             bytes kept per packet (default 262144)\n"
+           "  -p                       do not put the interface in promiscuous mode\n"
+           "  -B <MiB>                 kernel ring size (default 32)\n"
+           "  -a duration:<seconds>    stop after this many seconds\n"
+           "  -w <outfile>             write packets to a file instead of printing them\n"
+           "  -F pcapng|pcap|pcap-ns   format of the -w file (default pcapng)\n"
            "  -h                       this help\n"
            "  -v                       version\n";
 }
@@ -129,6 +135,58 @@ ParseResult parseArguments(const std::vector<std::string> &args)
                 o.tcpRelativeSeq = v == "TRUE";
                 break;
             }
+            case 'i':
+                o.interfaces.push_back(value);
+                break;
+            case 'f':
+                o.captureFilter = value;
+                break;
+            case 's': {
+                uint64_t n = 0;
+                if (!parseNumber(value, n) || n > 262144)
+                    return fail("The specified snapshot length \"" + value +
+                                "\" isn't a number from 0 to 262144");
+                o.snaplen = n ? uint32_t(n) : 262144;
+                break;
+            }
+            case 'p':
+                o.promiscuous = false;
+                break;
+            case 'B': {
+                uint64_t n = 0;
+                if (!parseNumber(value, n) || n == 0 || n > 4096)
+                    return fail("The specified buffer size \"" + value +
+                                "\" isn't a number of MiB from 1 to 4096");
+                o.bufferMiB = uint32_t(n);
+                break;
+            }
+            case 'a': {
+                uint64_t n = 0;
+                const std::string prefix = "duration:";
+                if (value.rfind(prefix, 0) != 0 || !parseNumber(value.substr(prefix.size()), n) ||
+                    n == 0 || n > 0xffffffffu)
+                    return fail("Invalid -a value \"" + value +
+                                "\" (supported: duration:SECONDS)");
+                o.durationSeconds = uint32_t(n);
+                break;
+            }
+            case 'w':
+                o.writeFile = value;
+                break;
+            case 'F':
+                if (value == "pcapng")
+                    o.writeFormat = CaptureFileWriter::Format::PcapNg;
+                else if (value == "pcap")
+                    o.writeFormat = CaptureFileWriter::Format::PcapUsec;
+                else if (value == "pcap-ns" || value == "nsecpcap")
+                    o.writeFormat = CaptureFileWriter::Format::PcapNsec;
+                else
+                    return fail("Invalid -F file type \"" + value +
+                                "\" (supported: pcapng, pcap, pcap-ns)");
+                break;
+            case 'D':
+                o.listInterfaces = true;
+                break;
             case 'h':
                 o.help = true;
                 break;
@@ -140,15 +198,21 @@ ParseResult parseArguments(const std::vector<std::string> &args)
             }
         }
     }
-    if (o.help || o.version)
+    if (o.help || o.version || o.listInterfaces)
         return res;
+    if (!o.readFile.empty() && !o.interfaces.empty())
+        return fail("-r and -i cannot be used together: read a file or capture live");
+    if (!o.readFile.empty() && (!o.captureFilter.empty() || o.durationSeconds))
+        return fail("-f and -a apply to live capture (-i), not to reading a file");
+    if (!o.writeFile.empty() && (o.verbose || o.output != CliOptions::Output::Summary))
+        return fail("-w writes packets to a file: -V and -T print nothing with it");
     if (o.output == CliOptions::Output::Fields && o.fields.empty())
         return fail("\"-T fields\" was specified, but no fields were specified with \"-e\".");
     if (!o.fields.empty() && o.output != CliOptions::Output::Fields)
         return fail("\"-e\" was specified, but \"-T fields\" was not.");
-    if (o.readFile.empty())
-        return fail("no input: give a capture file with -r (live capture is not available "
-                    "yet)");
+    if (o.readFile.empty() && o.interfaces.empty())
+        return fail("no input: read a capture file with -r FILE or capture with -i INTERFACE "
+                    "(-D lists them)");
     return res;
 }
 

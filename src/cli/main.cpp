@@ -2,6 +2,9 @@
 
 #include "clioptions.h"
 #include "clirunner.h"
+#include "livecapture.h"
+
+#include <QCoreApplication>
 
 #include <cstdio>
 
@@ -22,5 +25,11 @@ int main(int argc, char **argv)
         printf("packetlens-cli %s\n", PACKETLENS_VERSION);
         return 0;
     }
-    return pl::cli::run(parsed.options, stdout, stderr);
+    const pl::cli::CliOptions &o = parsed.options;
+    if (o.readFile.empty()) { // live capture and interface listing run Qt's event loop
+        QCoreApplication app(argc, argv);
+        return o.listInterfaces ? pl::cli::listInterfaces(stdout, stderr)
+                                : pl::cli::runLiveCapture(o, stdout, stderr);
+    }
+    return pl::cli::run(o, stdout, stderr);
 }

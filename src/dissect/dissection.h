@@ -124,6 +124,13 @@ public:
     /// A bounds error inside is caught here, marked, and does not stop the caller.
     bool dispatch(Table table, uint32_t key, const Reader &r, Item parent);
     void call(DissectFn fn, const Reader &r, Item parent);
+    /// Transport payload: tries the lower port first, like Wireshark (it is more likely the
+    /// well-known one), then the other; false when neither is registered.
+    bool dispatchPorts(Table table, uint16_t portA, uint16_t portB, const Reader &r, Item parent)
+    {
+        const uint16_t lo = portA < portB ? portA : portB, hi = portA < portB ? portB : portA;
+        return dispatch(table, lo, r, parent) || (hi != lo && dispatch(table, hi, r, parent));
+    }
     /// Shows the bytes of `r` as undissected data, `Data (N bytes)`, if there are any.
     void data(const Reader &r, Item parent);
 

@@ -19,7 +19,7 @@ using pl::cli::ParseResult;
 
 namespace {
 
-ParseResult parse(std::initializer_list<const char *> args)
+ParseResult parse(const std::vector<const char *> &args)
 {
     std::vector<std::string> argv{"packetlens-cli"};
     for (const char *a : args)
@@ -283,13 +283,6 @@ private slots:
         QTest::addColumn<QString>("option");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("message");
-        QTest::newRow("-i") << "-i"
-                            << "eth0"
-                            << "live capture (-i, -f, -D) is not available yet";
-        QTest::newRow("-w") << "-w"
-                            << "out.pcap"
-                            << "writing capture files (-w, -F) is not "
-                               "available yet";
         QTest::newRow("-Y") << "-Y"
                             << "tcp.port == 80"
                             << "display filters (-Y) are not "
@@ -313,6 +306,39 @@ private slots:
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.out.isEmpty());
         QVERIFY2(run.err.contains(message.toUtf8()), run.err.constData());
+    }
+
+    void parseLiveCaptureOptions()
+    {
+        const ParseResult r =
+            parse({"-i", "veth0", "-i", "veth1", "-f", "udp port 53", "-s", "96", "-p", "-B", "8",
+                   "-a", "duration:5", "-c", "100", "-w", "out.pcapng", "-F", "pcap-ns"});
+        QVERIFY2(r.ok(), r.error.c_str());
+        const CliOptions &o = r.options;
+        QCOMPARE(o.interfaces, (std::vector<std::string>{"veth0", "veth1"}));
+        QCOMPARE(o.captureFilter, std::string("udp port 53"));
+        QCOMPARE(o.snaplen, 96u);
+        QVERIFY(!o.promiscuous);
+        QCOMPARE(o.bufferMiB, 8u);
+        QCOMPARE(o.durationSeconds.value_or(0), 5u);
+        QCOMPARE(o.writeFile, std::string("out.pcapng"));
+        QVERIFY(o.writeFormat == pl::CaptureFileWriter::Format::PcapNsec);
+        QCOMPARE(parse({"-i", "lo", "-s", "0"}).options.snaplen, 262144u); // tshark: 0 = max
+        QVERIFY(parse({"-D"}).ok());
+
+        for (const auto &bad : std::vector<std::vector<const char *>>{
+                 {"-i", "lo", "-s", "300000"},
+                 {"-i", "lo", "-B", "0"},
+                 {"-i", "lo", "-a", "packets:5"},
+                 {"-i", "lo", "-a", "duration:x"},
+                 {"-i", "lo", "-F", "erf"},
+                 {"-r", "f", "-i", "lo"},
+                 {"-r", "f", "-f", "tcp"},
+                 {"-i", "lo", "-w", "x.pcapng", "-V"}}) {
+            const ParseResult b = parse(bad);
+            QVERIFY2(!b.ok(), bad[2]);
+            QCOMPARE(b.exitCode, 1);
+        }
     }
 
     void parsePreference()

@@ -32,46 +32,43 @@ void appendTime(std::string &out, int64_t sec, uint32_t nsec, int digits)
 
 } // namespace
 
-void appendSummaryLine(std::string &out, const Dissection &d, int64_t relSec, uint32_t relNsec,
-                       int digits)
+void appendSummaryLine(std::string &out, const SummaryColumns &c)
 {
     // Columns are formatted into a scratch string and padded as they are appended, so the
     // output buffer never has to move text to insert padding.
     thread_local std::string scratch;
-    const Frame &f = d.frame();
     scratch.clear();
-    text::appendUInt(scratch, f.number);
+    text::appendUInt(scratch, c.number);
     appendLeft(out, scratch, 5);
     out += ' ';
     scratch.clear();
-    if (f.hasTimestamp) // tshark leaves the column blank for a frame without a time
-        appendTime(scratch, relSec, relNsec, digits);
+    if (c.hasTime) // tshark leaves the column blank for a frame without a time
+        appendTime(scratch, c.relSec, c.relNsec, c.digits);
     appendLeft(out, scratch, 10);
     out += ' ';
-    scratch.clear();
-    d.source().appendTo(scratch);
-    appendLeft(out, scratch, 12);
+    appendLeft(out, c.source, 12);
     out += " \u2192 ";
-    scratch.clear();
-    d.destination().appendTo(scratch);
-    appendRight(out, scratch, 12);
+    appendRight(out, c.destination, 12);
     out += ' ';
-    out += d.protocolColumn();
+    out += c.protocol;
     out += ' ';
-    text::appendUInt(out, f.wireLen);
+    text::appendUInt(out, c.length);
     out += ' ';
-    out += d.infoColumn();
+    out += c.info;
     out += '\n';
 }
 
-std::string sourceText(const Dissection &d)
+void appendSummaryLine(std::string &out, const Dissection &d, int64_t relSec, uint32_t relNsec,
+                       int digits)
 {
-    return d.source().toString();
-}
-
-std::string destinationText(const Dissection &d)
-{
-    return d.destination().toString();
+    thread_local std::string src, dst;
+    src.clear();
+    dst.clear();
+    d.source().appendTo(src);
+    d.destination().appendTo(dst);
+    const Frame &f = d.frame();
+    appendSummaryLine(out, SummaryColumns{f.number, f.hasTimestamp, relSec, relNsec, digits, src,
+                                          dst, d.protocolColumn(), f.wireLen, d.infoColumn()});
 }
 
 } // namespace pl::print

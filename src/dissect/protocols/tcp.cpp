@@ -1202,13 +1202,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         Item pl = d.addBytes(tcp, s_f[Payload], payload, 0, payload.captured());
         d.setText(pl, "TCP payload (" + text::uintString(segLen) + " bytes)");
     }
-    // Like Wireshark, try the lower port first: it is more likely the well-known one.
-    const uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
-    if (d.dispatch(Table::TcpPort, lo, payload, parent))
-        return;
-    if (hi != lo && d.dispatch(Table::TcpPort, hi, payload, parent))
-        return;
-    d.data(payload, parent);
+    if (!d.dispatchPorts(Table::TcpPort, sport, dport, payload, parent))
+        d.data(payload, parent);
 }
 
 } // namespace

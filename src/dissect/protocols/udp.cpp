@@ -183,13 +183,8 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
         Item pl = d.addBytes(udp, s_f[Payload], r, 8, r.capturedFrom(8));
         d.setText(pl, "UDP payload (" + text::uintString(payload.reported()) + " bytes)");
     }
-    // Like Wireshark, try the lower port first: it is more likely the well-known one.
-    const uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
-    if (d.dispatch(Table::UdpPort, lo, payload, parent))
-        return;
-    if (hi != lo && d.dispatch(Table::UdpPort, hi, payload, parent))
-        return;
-    d.data(payload, parent);
+    if (!d.dispatchPorts(Table::UdpPort, sport, dport, payload, parent))
+        d.data(payload, parent);
 }
 
 } // namespace

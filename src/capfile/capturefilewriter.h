@@ -1,0 +1,106 @@
+#pragma once
+
+#include "dissect/frame.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pl {
+
+/// What the writer records about one capture interface.
+struct WriterInterface
+{
+    uint32_t linkType = 1;     ///< LINKTYPE_* (16 bits; 1 = Ethernet)
+    uint32_t snapLen = 262144; ///< longer packets are cut to it; 0 = no limit (pcap: 262144)
+    std::string name;          ///< pcapng if_name ("eth0"); not stored in pcap
+    std::string description;   ///< pcapng if_description; not stored in pcap
+};
+
+/// Writes pcapng or pcap (µs or ns) capture files, for `-w`, export and the GUI's spool.
+///
+/// Writes go through a large buffer straight to the file descriptor (no stdio); every
+/// write(2) is checked, EINTR and partial writes are retried, and the first I/O error sticks:
+/// every later call returns false and error() keeps saying why ("FILE: No space left on
+/// device"). flush() pushes the buffer to the kernel, so a crash of this process loses
+/// nothing flushed. Files are created with mode 0600 (like dumpcap: captures hold other
+/// people's traffic). Not thread-safe.
+class CaptureFileWriter
+{
+public:
+    enum class Format { PcapNg, PcapUsec, PcapNsec };
+
+    CaptureFileWriter();
+    /// Closes the file; an error at that point is lost, so call close() first.
+    ~CaptureFileWriter();
+    CaptureFileWriter(const CaptureFileWriter &) = delete;
+    CaptureFileWriter &operator=(const CaptureFileWriter &) = delete;
+
+    /// Opens `path` for writing (creates or truncates; "-" is standard output, which close()
+    /// flushes but leaves open). pcapng: writes the Section Header Block with shb_os (from
+    /// uname, "Linux 6.1.0-...") and shb_userappl = `application` ("PacketLens 0.1.0"), and
+    /// flushes it, so an unwritable target fails here. pcap: nothing until the first
+    /// addInterface(). A writer still open is closed first. false: error() says why.
+    bool open(const std::string &path, Format format, const std::string &application);
+
+    /// pcapng: writes an Interface Description Block (link type, snaplen, if_name,
+    /// if_description, if_tsresol = 9) and returns its id (0, 1, ...).
+    /// pcap: the first call writes the file header with its link type and snaplen and returns
+    /// 0; later calls with the same link type return 0 as well (packets are cut to the first
+    /// snaplen), another link type is an error. -1 on error.
+    int addInterface(const WriterInterface &ifc);
+
+    /// Writes one packet for an id addInterface() returned: pcapng Enhanced Packet Block (ns
+    /// time stamp, one opt_comment per comment, each cut to 65535 bytes), pcap record (µs,
+    /// rounded down, or ns; comments are dropped: pcap cannot hold them). frame.capLen bytes
+    /// of frame.data are written, cut to the interface's snaplen; the original length stays
+    /// frame.wireLen (at least the captured length). frame.linkType is not looked at.
+    /// A time stamp the format cannot hold (before 1970; pcap after 2106-02-07, pcapng after
+    /// 2554) fails this packet only, without writing anything: the file stays good.
+    bool write(const Frame &frame, uint32_t interfaceId,
+               const std::vector<std::string> &comments = {});
+
+    /// Hands all buffered bytes to the kernel. false on an I/O error (disk full, broken pipe).
+    bool flush();
+    /// flush() and then fdatasync(), for a spool that must survive a power cut. Descriptors
+    /// that cannot sync (pipes, terminals, /dev/null) count as synced.
+    bool sync();
+    /// Flushes and closes. false on any I/O error since open(), including close(2)'s own.
+    bool close();
+
+    bool isOpen() const { return m_fd >= 0; }
+    /// "FILE: reason" of the last failure; empty if none.
+    const std::string &error() const { return m_error; }
+    /// Packets accepted by write().
+    uint64_t packetsWritten() const { return m_packets; }
+    /// File size once flushed: every byte accepted so far, file header and blocks included.
+    uint64_t bytesWritten() const { return m_bytes; }
+    Format format() const { return m_format; }
+    /// Interfaces added so far (pcap: at most one).
+    const std::vector<WriterInterface> &interfaces() const { return m_interfaces; }
+
+private:
+    bool append(const void *data, size_t size);
+    bool appendU16(uint16_t v) { return append(&v, 2); }
+    bool appendU32(uint32_t v) { return append(&v, 4); }
+    bool appendOption(uint16_t code, const void *value, size_t size);
+    bool drain();
+    bool writeAll(const uint8_t *data, size_t size);
+    bool ioFailed(int err);
+    bool usage(const std::string &reason);
+    void reset();
+
+    int m_fd = -1;
+    bool m_ownsFd = false;
+    Format m_format = Format::PcapNg;
+    std::string m_name; ///< path for messages ("standard output" for "-")
+    std::string m_error;
+    int m_ioError = 0; ///< errno of the first I/O failure; sticky
+    std::vector<uint8_t> m_buf;
+    size_t m_used = 0;
+    uint64_t m_packets = 0;
+    uint64_t m_bytes = 0;
+    std::vector<WriterInterface> m_interfaces;
+};
+
+} // namespace pl

@@ -1,0 +1,102 @@
+#include "framewriter.h"
+
+#include "dissect/print/treetext.h"
+
+namespace pl::cli {
+
+namespace {
+constexpr size_t kFlushAt = 1 << 20;
+
+bool wantsTree(const CliOptions &o)
+{
+    return o.verbose || o.output != CliOptions::Output::Summary;
+}
+} // namespace
+
+FrameWriter::FrameWriter(const CliOptions &o, FILE *out)
+    : m_options(o), m_out(out),
+      m_dissection(wantsTree(o) ? Dissection::Mode::Tree : Dissection::Mode::Summary)
+{
+    m_dissection.prefs.tcpRelativeSequenceNumbers = o.tcpRelativeSeq;
+    // Summary lines never show a checksum's status: verify only when a tree is printed.
+    m_dissection.prefs.verifyChecksums = wantsTree(o);
+    m_buf.reserve(kFlushAt + 4096);
+    if (o.output == CliOptions::Output::Fields) {
+        m_fields.emplace(o.fields, o.fieldsOptions);
+        if (o.fieldsOptions.header)
+            m_fields->appendHeader(m_buf);
+    }
+    if (o.output == CliOptions::Output::Json)
+        m_json.appendBegin(m_buf);
+}
+
+FrameWriter::~FrameWriter()
+{
+    flush(true);
+}
+
+void FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *columns)
+{
+    if (m_first) { // like tshark, even a frame without a time (0) is the reference
+        m_firstSec = f.tsSec;
+        m_firstNsec = f.tsNsec;
+        m_first = false;
+    }
+    const bool summaryLine = m_options.output == CliOptions::Output::Summary &&
+                             !m_options.verbose && !m_options.hex;
+    if (!(summaryLine && columns))
+        m_dissection.dissect(f, &m_session);
+
+    switch (m_options.output) {
+    case CliOptions::Output::Fields:
+        m_fields->appendRow(m_buf, m_dissection);
+        break;
+    case CliOptions::Output::Json:
+        m_json.appendFrame(m_buf, m_dissection);
+        break;
+    case CliOptions::Output::Summary:
+        if (m_options.verbose) {
+            print::appendTreeText(m_buf, m_dissection);
+            m_buf += '\n';
+        } else if (!m_options.hex) {
+            int64_t sec = f.tsSec - m_firstSec;
+            int64_t nsec = int64_t(f.tsNsec) - int64_t(m_firstNsec);
+            if (nsec < 0) {
+                nsec += 1000000000;
+                --sec;
+            }
+            if (columns) {
+                columns->number = f.number;
+                columns->hasTime = f.hasTimestamp;
+                columns->relSec = sec;
+                columns->relNsec = uint32_t(nsec);
+                columns->digits = digits;
+                columns->length = f.wireLen;
+                print::appendSummaryLine(m_buf, *columns);
+            } else {
+                print::appendSummaryLine(m_buf, m_dissection, sec, uint32_t(nsec), digits);
+            }
+        }
+        if (m_options.hex) {
+            print::appendHexDump(m_buf, f.data, f.capLen);
+            m_buf += '\n';
+        }
+        break;
+    }
+    if (m_buf.size() >= kFlushAt)
+        flush();
+}
+
+void FrameWriter::flush(bool final)
+{
+    if (final && !m_closed && m_options.output == CliOptions::Output::Json) {
+        m_json.appendEnd(m_buf);
+        m_closed = true;
+    }
+    if (!m_buf.empty())
+        fwrite(m_buf.data(), 1, m_buf.size(), m_out);
+    m_buf.clear();
+    fflush(m_out);
+}
+
+} // namespace pl::cli

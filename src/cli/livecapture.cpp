@@ -1,0 +1,212 @@
+#include "livecapture.h"
+
+#include "capfile/capturefilewriter.h"
+#include "capture/interfacelist.h"
+#include "framewriter.h"
+#include "ipc/clientsession.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QTimer>
+#include <atomic>
+#include <csignal>
+
+namespace pl::cli {
+
+namespace {
+
+std::atomic<bool> s_interrupted{false};
+
+void onSignal(int)
+{
+    s_interrupted = true;
+}
+
+} // namespace
+
+QString findHelper()
+{
+    const QString env = qEnvironmentVariable("PACKETLENS_HELPER");
+    if (!env.isEmpty())
+        return env;
+    const QString dir = QCoreApplication::applicationDirPath();
+    for (const char *relative :
+         {"../libexec/packetlens/packetlens-capture", "../helper/packetlens-capture"}) {
+        const QString path = QDir::cleanPath(dir + QLatin1Char('/') + QLatin1String(relative));
+        if (QFileInfo(path).isExecutable())
+            return path;
+    }
+    return {};
+}
+
+int listInterfaces(FILE *out, FILE *err)
+{
+    std::string error;
+    const auto list = capture::listInterfaces(&error);
+    if (list.empty()) {
+        fprintf(err, "packetlens-cli: no interfaces found%s%s\n", error.empty() ? "" : ": ",
+                error.c_str());
+        return 2;
+    }
+    int n = 0;
+    for (const auto &ifc : list)
+        fprintf(out, "%d. %s%s\n", ++n, ifc.name.c_str(), ifc.loopback ? " (Loopback)" : "");
+    return 0;
+}
+
+int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
+{
+    const QString helper = findHelper();
+    if (helper.isEmpty()) {
+        fputs("packetlens-cli: the capture helper packetlens-capture was not found beside this "
+              "program; set PACKETLENS_HELPER to its path\n",
+              err);
+        return 2;
+    }
+
+    FrameWriter printer(o, out);
+    CaptureFileWriter file;
+    if (!o.writeFile.empty() &&
+        !file.open(o.writeFile, o.writeFormat, "PacketLens " PACKETLENS_VERSION)) {
+        fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
+        return 2;
+    }
+
+    ipc::Config config;
+    for (const std::string &i : o.interfaces)
+        config.interfaces << QString::fromStdString(i);
+    config.filter = QString::fromStdString(o.captureFilter);
+    config.snaplen = o.snaplen;
+    config.promiscuous = o.promiscuous;
+    config.bufferMiB = o.bufferMiB;
+
+    ipc::ClientSession session;
+    std::vector<uint32_t> linkTypes;
+    ipc::Stats lastStats;
+    uint64_t captured = 0;
+    int status = 0;
+    bool stopRequested = false;
+    auto requestStop = [&] {
+        if (!stopRequested && session.isRunning()) {
+            stopRequested = true;
+            QTimer::singleShot(0, &session, [&session] { session.stop(); });
+        }
+    };
+
+    QObject::connect(&session, &ipc::ClientSession::started, [&](const ipc::Started &s) {
+        for (const auto &ifc : s.interfaces) {
+            if (linkTypes.size() <= ifc.id)
+                linkTypes.resize(ifc.id + 1);
+            linkTypes[ifc.id] = ifc.linkType;
+            if (file.isOpen() &&
+                file.addInterface({ifc.linkType, o.snaplen, ifc.name.toStdString(), {}}) < 0) {
+                fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
+                status = 2;
+                requestStop();
+            }
+        }
+        const QString names = [&] {
+            QStringList l;
+            for (const auto &ifc : s.interfaces)
+                l << ifc.name;
+            return l.join(QStringLiteral(", "));
+        }();
+        fprintf(err, "Capturing on '%s'\n", qPrintable(names));
+    });
+    QObject::connect(&session, &ipc::ClientSession::packets, [&](const ipc::PacketBatch &b) {
+        for (const ipc::PacketRecord &rec : b.packets) {
+            if (stopRequested || (o.count && captured >= *o.count))
+                break;
+            ++captured;
+            Frame f;
+            f.data = reinterpret_cast<const uint8_t *>(rec.bytes.constData());
+            f.capLen = uint32_t(rec.bytes.size());
+            f.wireLen = rec.wireLen;
+            f.linkType = rec.interfaceId < linkTypes.size() ? linkTypes[rec.interfaceId] : 0;
+            f.tsSec = rec.tsSec;
+            f.tsNsec = rec.tsNsec;
+            f.interfaceId = rec.interfaceId;
+            f.number = captured;
+            if (file.isOpen()) {
+                if (!file.write(f, rec.interfaceId)) {
+                    fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
+                    status = 2;
+                    requestStop();
+                    return;
+                }
+            } else {
+                const std::string src = rec.source.toStdString();
+                const std::string dst = rec.destination.toStdString();
+                const std::string proto = rec.protocol.toStdString();
+                const std::string info = rec.info.toStdString();
+                print::SummaryColumns columns;
+                columns.source = src;
+                columns.destination = dst;
+                columns.protocol = proto;
+                columns.info = info;
+                printer.write(f, 9, &columns); // ring timestamps are nanoseconds
+            }
+        }
+        printer.flush();
+        if (file.isOpen() && !file.flush()) {
+            fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
+            status = 2;
+            requestStop();
+        }
+        if (o.count && captured >= *o.count)
+            requestStop();
+    });
+    QObject::connect(&session, &ipc::ClientSession::stats,
+                     [&](const ipc::Stats &s) { lastStats = s; });
+    QObject::connect(&session, &ipc::ClientSession::error, [&](const ipc::Error &e) {
+        fprintf(err, "packetlens-cli: %s\n", qPrintable(e.message));
+        if (!e.hint.isEmpty())
+            fprintf(err, "%s\n", qPrintable(e.hint));
+        status = 2;
+    });
+    QObject::connect(&session, &ipc::ClientSession::finished,
+                     [&](int) { QCoreApplication::exit(0); });
+
+    if (!session.start(helper, {}, config)) {
+        fprintf(err, "packetlens-cli: %s\n", qPrintable(session.errorString()));
+        return 2;
+    }
+
+    // Ctrl+C and -a duration:S stop cleanly: the helper delivers what it holds, then exits.
+    s_interrupted = false;
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (s_interrupted)
+            requestStop();
+    });
+    poll.start(50);
+    QTimer duration;
+    if (o.durationSeconds) {
+        duration.setSingleShot(true);
+        QObject::connect(&duration, &QTimer::timeout, requestStop);
+        duration.start(int(std::min<uint64_t>(uint64_t(*o.durationSeconds) * 1000, INT32_MAX)));
+    }
+    QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    printer.flush(true);
+    if (file.isOpen() && !file.close()) {
+        fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
+        status = 2;
+    }
+    uint64_t kernelDropped = 0;
+    for (const auto &i : lastStats.interfaces)
+        kernelDropped += i.kernelDropped;
+    fprintf(err, "%llu packets captured, %llu dropped (kernel %llu, helper %llu)\n",
+            static_cast<unsigned long long>(captured),
+            static_cast<unsigned long long>(kernelDropped + lastStats.helperDropped),
+            static_cast<unsigned long long>(kernelDropped),
+            static_cast<unsigned long long>(lastStats.helperDropped));
+    return status;
+}
+
+} // namespace pl::cli
