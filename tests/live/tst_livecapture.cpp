@@ -66,6 +66,7 @@ public:
         return done;
     }
     qint64 pid() const { return m_process.processId(); }
+    void interrupt() { ::kill(pid_t(m_process.processId()), SIGINT); }
     int exitCode() const { return m_process.exitCode(); }
     QList<QByteArray> lines() const
     {
@@ -107,6 +108,23 @@ struct Topology
                (!second || pair("vc", "vd", "10.99.3.1", "10.99.3.2"));
     }
 };
+
+struct RunResult
+{
+    int exitCode = -1;
+    QByteArray out;
+};
+
+RunResult runProgram(const QString &program, const QStringList &args)
+{
+    QProcess p;
+    p.start(program, args);
+    RunResult r;
+    if (p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit)
+        r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    return r;
+}
 
 QByteArray payload(int seq)
 {
@@ -317,6 +335,45 @@ private slots:
         }
         QVERIFY2(cli.finish(), cli.err().constData());
         QCOMPARE(cli.lines(), QList<QByteArray>(20, QByteArray("5555")));
+    }
+
+    void ctrlCStopsCleanlyAndWritesPcapng()
+    {
+        Topology t;
+        QVERIFY2(t.make(true), qPrintable(t.why));
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("live.pcapng"));
+        LiveCli cli(t.a, {QStringLiteral("-i"), QStringLiteral("va"), QStringLiteral("-i"),
+                          QStringLiteral("vc"), QStringLiteral("-f"), QStringLiteral("udp"),
+                          QStringLiteral("-w"), file});
+        QVERIFY2(cli.waitStarted(), cli.err().constData());
+        QVERIFY(sendDatagrams(t.b, "10.99.2.2", "10.99.2.1", 5555, 30));
+        QVERIFY(sendDatagrams(t.b, "10.99.3.2", "10.99.3.1", 5555, 20));
+        QTest::qWait(300); // the helper sends batches at least every 100 ms
+        cli.interrupt();
+        QVERIFY2(cli.finish(), cli.err().constData());
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY2(cli.err().contains("50 packets captured, 0 dropped"), cli.err().constData());
+        QVERIFY(cli.lines().isEmpty()); // -w prints no packets
+
+        // Read back by PacketLens itself: one interface block per interface, every packet.
+        const RunResult back = runProgram(kCli, {QStringLiteral("-r"), file, QStringLiteral("-T"),
+                                                 QStringLiteral("fields"), QStringLiteral("-e"),
+                                                 QStringLiteral("frame.interface_id"),
+                                                 QStringLiteral("-e"), QStringLiteral("ip.dst")});
+        QCOMPARE(back.exitCode, 0);
+        QCOMPARE(back.out.count("0\t10.99.2.1\n"), 30);
+        QCOMPARE(back.out.count("1\t10.99.3.1\n"), 20);
+        // And by tshark, where installed: same count, interface names from the IDBs.
+        const QString tshark = QStandardPaths::findExecutable(QStringLiteral("tshark"));
+        if (!tshark.isEmpty()) {
+            const RunResult ts = runProgram(tshark, {QStringLiteral("-r"), file, QStringLiteral("-T"),
+                                                      QStringLiteral("fields"), QStringLiteral("-e"),
+                                                      QStringLiteral("frame.interface_name")});
+            QCOMPARE(ts.exitCode, 0);
+            QCOMPARE(ts.out.count("va\n"), 30);
+            QCOMPARE(ts.out.count("vc\n"), 20);
+        }
     }
 
     void badFilterAndBadInterfaceAreRefused()
