@@ -86,7 +86,8 @@ def main():
             f = stat_fields(c)
             if f:
                 sampled[c] = max(sampled.get(c, 0), int(f[11]) + int(f[12]))
-        if a.sigint_after is not None and not interrupted and time.monotonic() - t0 >= a.sigint_after:
+        due = a.sigint_after is not None and time.monotonic() - t0 >= a.sigint_after
+        if due and not interrupted:
             os.kill(pid, signal.SIGINT)
             interrupted = True
         time.sleep(0.02)

@@ -302,8 +302,8 @@ if ((have_tcpdump)); then
         # "N packets captured" / "N packets received by filter" / "N packets dropped by kernel"
         captured[tcpdump]=$(awk '/ packets captured$/ { print $1 }' "$work/tcpdump.err")
         dropped[tcpdump]=$(awk '/ packets dropped by kernel$/ { print $1 }' "$work/tcpdump.err")
-        detail[tcpdump]="packets received by filter $(awk '/ packets received by filter$/ { print $1 }' \
-            "$work/tcpdump.err")"
+        detail[tcpdump]="packets received by filter $(awk \
+            '/ packets received by filter$/ { print $1 }' "$work/tcpdump.err")"
         [[ -n ${captured[tcpdump]} ]] || failed[tcpdump]="no summary line"
     fi
 fi
@@ -367,11 +367,16 @@ label() {
     esac
 }
 for key in pl tcpdump dumpcap; do
+    missing=""
     case $key in
-        pl) [[ -z $cli_error ]] || { row "$(label $key)" "-" "-" "-" "-" "-" "-" "-" "(not built)"; continue; } ;;
-        tcpdump) ((have_tcpdump)) || { row tcpdump "-" "-" "-" "-" "-" "-" "-" "(not installed)"; continue; } ;;
-        dumpcap) ((have_dumpcap)) || { row dumpcap "-" "-" "-" "-" "-" "-" "-" "(not installed)"; continue; } ;;
+        pl) [[ -z $cli_error ]] || missing="(not built)" ;;
+        tcpdump) ((have_tcpdump)) || missing="(not installed)" ;;
+        dumpcap) ((have_dumpcap)) || missing="(not installed)" ;;
     esac
+    if [[ -n $missing ]]; then
+        row "$(label $key)" "-" "-" "-" "-" "-" "-" "-" "$missing"
+        continue
+    fi
     if [[ -z ${captured[$key]:-} ]]; then
         row "$(label $key)" "${sent[$key]:--}" "${wire[$key]:--}" "-" "-" "-" "-" "-" \
             "(${failed[$key]:-failed})"
@@ -412,11 +417,10 @@ target() { printf '  %-52s %-22s %-20s %s\n' "$@"; }
 target "targets (from the issue)" "target" "measured" "verdict"
 target "------------------------" "------" "--------" "-------"
 if [[ -n ${captured[pl]:-} && -n ${captured[dumpcap]:-} ]]; then
-    sp=$(calc "printf \"%.4f\", ${captured[pl]} / ${wire[pl]}")
-    sd=$(calc "printf \"%.4f\", ${captured[dumpcap]} / ${wire[dumpcap]}")
+    cp=${captured[pl]} wp=${wire[pl]} cd=${captured[dumpcap]} wd=${wire[dumpcap]}
     target "PacketLens delivers >= as many packets as dumpcap" ">= dumpcap's share" \
-        "$(pct "${captured[pl]}" "${wire[pl]}") vs $(pct "${captured[dumpcap]}" "${wire[dumpcap]}")" \
-        "$(calc "print ($sp >= $sd ? \"PASS\" : \"FAIL\")")"
+        "$(pct "$cp" "$wp") vs $(pct "$cd" "$wd")" \
+        "$(calc "print ($cp * $wd >= $cd * $wp ? \"PASS\" : \"FAIL\")")"
     echo "      shares of the frames on the wire, since each tool saw its own run of the sender;"
     echo "      raw counts: $(group "${captured[pl]}") vs $(group "${captured[dumpcap]}")" \
         "($(calc "printf \"%.3f\", ${captured[pl]} / ${captured[dumpcap]}")x)"

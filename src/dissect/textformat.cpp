@@ -8,20 +8,16 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 } // namespace
 
-void appendUInt(std::string &out, uint64_t v)
+namespace {
+constexpr char kPairs[] = "00010203040506070809101112131415161718192021222324"
+                          "25262728293031323334353637383940414243444546474849"
+                          "50515253545556575859606162636465666768697071727374"
+                          "75767778798081828384858687888990919293949596979899";
+
+// Two digits a step from the table, written back to front; 32-bit arithmetic where the
+// value allows it (most numbers in Info are ports, lengths and 32-bit sequence numbers).
+template <class U> char *writeDigits(char *end, U v)
 {
-    // Two digits a step from a table, written back to front, then one append: this runs
-    // about ten times a packet in summary mode.
-    static constexpr char kPairs[] = "00010203040506070809101112131415161718192021222324"
-                                     "25262728293031323334353637383940414243444546474849"
-                                     "50515253545556575859606162636465666768697071727374"
-                                     "75767778798081828384858687888990919293949596979899";
-    if (v < 10) { // Len=0, Seq=1, Ack=1: most numbers in Info are tiny
-        out += char('0' + v);
-        return;
-    }
-    char buf[20];
-    char *end = buf + sizeof buf;
     char *p = end;
     while (v >= 100) {
         const unsigned k = unsigned(v % 100) * 2;
@@ -35,6 +31,19 @@ void appendUInt(std::string &out, uint64_t v)
     } else {
         *--p = char('0' + v);
     }
+    return p;
+}
+} // namespace
+
+void appendUInt(std::string &out, uint64_t v)
+{
+    if (v < 10) {
+        out += char('0' + v);
+        return;
+    }
+    char buf[20];
+    char *end = buf + sizeof buf;
+    char *p = v <= 0xffffffffu ? writeDigits(end, uint32_t(v)) : writeDigits(end, v);
     out.append(p, size_t(end - p));
 }
 

@@ -142,6 +142,7 @@ ipc::Stats CaptureHelper::collectStats()
 int CaptureHelper::run(ipc::HelperConnection &connection)
 {
     m_connection = &connection;
+    const pid_t parent = getppid();
     ipc::Config config;
     if (!receiveConfig(connection, config))
         return connection.closed() ? 0 : 1;
@@ -159,8 +160,11 @@ int CaptureHelper::run(ipc::HelperConnection &connection)
     std::string error, summary;
     if (!capture::dropAllPrivileges(error, &summary))
         return fail(connection, ipc::ErrorCode::Internal, "could not drop privileges: " + error);
-    // Changing credentials clears the parent-death signal; ask for it again.
+    // Changing credentials clears the parent-death signal; ask for it again, and make sure
+    // the parent did not die in between.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        return 0;
 
     ipc::Hello hello;
     hello.helperVersion = QStringLiteral(PACKETLENS_VERSION);
