@@ -3,9 +3,10 @@
 #
 # Makes two network namespaces of its own, pl-bench-<pid>-a and -b, joined by a veth pair
 # (va = 10.99.9.1/24 in a, vb = 10.99.9.2/24 in b, static neighbour entries so there is no ARP,
-# IPv6 off so there is no other traffic), and removes them on exit whatever happens. Then, one
-# tool after another, a sender in b blasts small UDP frames at 10.99.9.1:9 for S seconds as fast
-# as it can while the tool captures on va in a, writing to /dev/null:
+# IPv6 off so there is no other traffic, a discard socket on 10.99.9.1:9 so no ICMP comes back),
+# and removes them on exit whatever happens. Then, one tool after another, a sender in b blasts
+# small UDP frames at 10.99.9.1:9 for S seconds as fast as it can while the tool captures on va
+# in a, writing to /dev/null:
 #   packetlens-cli -i va -w /dev/null -a duration:S+3      (helper: packetlens-capture)
 #   tcpdump -i va -w /dev/null -n                           (stopped with SIGINT after S+3 s)
 #   dumpcap -i va -w /dev/null -a duration:S+3
@@ -13,8 +14,8 @@
 # whole burst falls inside the capture window (the 3 extra seconds cover start-up and draining).
 # The sender is restarted for each tool, so the traffic is the same kind and rate but not the
 # same packets; hence the comparison is made on the share of the frames on the wire that each
-# tool captured (frames on the wire = va's rx+tx counters over the run: the sent datagrams plus
-# the few rate-limited ICMP port-unreachable replies), and the raw counts are shown beside it.
+# tool captured (frames on the wire = va's rx+tx packet counters over the run, which should equal
+# the datagrams sent), and the raw counts are shown beside it.
 #
 # Sender: a small C program (sendmmsg, 256 datagrams per call, unconnected socket) compiled with
 # cc from this script into DIR/bench-udpblast, or bench/udpblast.py when there is no cc.
@@ -32,9 +33,11 @@
 # so dumpcap captures in-process) are single processes: their utime+stime. Clock-tick
 # resolution (10 ms) is plenty over seconds of CPU. CPU per packet = CPU time / packets captured.
 #
-# Usage: bench/livecapture.sh [--seconds S] [--size BYTES] [--build DIR]
+# Usage: bench/livecapture.sh [--seconds S] [--size BYTES] [--buffer MiB] [--build DIR]
 #   --seconds S   how long the sender blasts for each tool (10)
 #   --size BYTES  Ethernet frame size without FCS, 42..1514 (60: a UDP payload of 18 bytes)
+#   --buffer MiB  kernel capture buffer for every tool (-B; tcpdump's -B is in KiB). Without it
+#                 each tool keeps its default: packetlens 32 MiB, tcpdump and dumpcap 2 MiB
 #   --build DIR   build with packetlens-cli and packetlens-capture (build/release; built with the
 #                 release preset if missing)
 # Needs root, iproute2, taskset, python3; tcpdump and dumpcap (Debian: tcpdump, wireshark-common)
@@ -44,6 +47,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=10
 size=60
+buffer="" # MiB; empty: each tool's default
 build="$repo/build/release"
 margin=3 # seconds of capture window beyond the sender's S
 
@@ -53,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
         --size) size=${2:?--size needs a number of bytes}; shift 2 ;;
+        --buffer) buffer=${2:?--buffer needs a size in MiB}; shift 2 ;;
         --build) build=${2:?--build needs a directory}; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
@@ -63,6 +68,13 @@ if ! [[ $size =~ ^[0-9]+$ ]] || ((size < 42 || size > 1514)); then
     die "--size must be 42..1514 (Ethernet 14 + IPv4 20 + UDP 8 + payload, MTU 1500)"
 fi
 payload=$((size - 42))
+if [[ -n $buffer ]] && ! [[ $buffer =~ ^[1-9][0-9]*$ ]]; then
+    die "--buffer must be a positive number of MiB"
+fi
+pl_b=() tcpdump_b=() dumpcap_b=()
+if [[ -n $buffer ]]; then
+    pl_b=(-B "$buffer") tcpdump_b=(-B $((buffer * 1024))) dumpcap_b=(-B "$buffer")
+fi
 [[ $build = /* ]] || build="$PWD/$build"
 window=$((seconds + margin))
 
@@ -109,8 +121,18 @@ fi
 ns_a="pl-bench-$$-a"
 ns_b="pl-bench-$$-b"
 work=$(mktemp -d "${TMPDIR:-/tmp}/packetlens-livebench.XXXXXX")
-runner="" # the cpurun.py running a tool, which this script must stop on an early exit
+runner=""  # the cpurun.py running a tool, which this script must stop on an early exit
+discard="" # the discard socket's process
+sender_pid=""
 cleanup() {
+    if [[ -n $sender_pid ]]; then
+        kill "$sender_pid" 2>/dev/null || true
+        wait "$sender_pid" 2>/dev/null || true
+    fi
+    if [[ -n $discard ]]; then
+        kill "$discard" 2>/dev/null || true
+        wait "$discard" 2>/dev/null || true
+    fi
     if [[ -n $runner ]]; then
         kill -INT "$runner" 2>/dev/null || true # cpurun.py passes it on to the tool
         wait "$runner" 2>/dev/null || true
@@ -141,6 +163,22 @@ ip -n "$ns_a" link set va up
 ip -n "$ns_b" link set vb up
 ip -n "$ns_a" neigh replace 10.99.9.2 lladdr "$mac_b" dev va nud permanent
 ip -n "$ns_b" neigh replace 10.99.9.1 lladdr "$mac_a" dev vb nud permanent
+# A discard socket on 10.99.9.1:9 that never reads, with the smallest receive buffer: namespace a
+# drops the datagrams at the full socket instead of going through the port-unreachable (ICMP)
+# path for each, which costs the sender's CPU about as much again, and nothing is sent back.
+ip netns exec "$ns_a" taskset -c "$sender_cpu" python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+s.bind(("10.99.9.1", 9))
+print("bound", flush=True)
+time.sleep(1e9)' >"$work/discard.out" 2>&1 &
+discard=$!
+for ((i = 0; i < 50; i++)); do
+    [[ -s $work/discard.out ]] && break
+    sleep 0.1
+done
+grep -q '^bound' "$work/discard.out" || die "discard socket failed: $(cat "$work/discard.out")"
 
 # --- the sender ---------------------------------------------------------------------------------
 sender=()
@@ -261,8 +299,13 @@ run_tool() {
         return 1
     fi
     sleep 0.3
+    # In the background and waited for, so that an interrupt is acted on at once (bash runs a
+    # trap only after a foreground command ends, and ignores SIGINT if that command survived it).
     ip netns exec "$ns_b" taskset -c "$sender_cpu" "${sender[@]}" 10.99.9.1 9 "$payload" \
-        "$seconds" >"$work/$key.sent" 2>&1
+        "$seconds" >"$work/$key.sent" 2>&1 &
+    sender_pid=$!
+    wait "$sender_pid" || true
+    sender_pid=""
     if ! kill -0 "$runner" 2>/dev/null; then
         echo " (warning: the tool ended before the sender did)" >&2
         failed[$key]="ended before the sender"
@@ -283,7 +326,7 @@ echo "capturing on va (namespace $ns_a, tool on CPU $tool_cpu), sender in $ns_b 
     "$sender_cpu ..." >&2
 if [[ -z $cli_error ]]; then
     if run_tool pl '^Capturing on' -- env PACKETLENS_HELPER="$helper" \
-        "$cli" -i va -w /dev/null -a "duration:$window"; then
+        "$cli" -i va "${pl_b[@]}" -w /dev/null -a "duration:$window"; then
         # "N packets captured, K dropped (kernel K1, helper K2)"
         line=$(grep -E '^[0-9]+ packets captured, ' "$work/pl.err" | tail -n 1 || true)
         if [[ -n $line ]]; then
@@ -298,7 +341,7 @@ fi
 if ((have_tcpdump)); then
     # tcpdump has no duration option: SIGINT after the window, as `timeout -s INT` would.
     if run_tool tcpdump 'listening on' --sigint-after "$window" -- \
-        tcpdump -i va -w /dev/null -n; then
+        tcpdump -i va "${tcpdump_b[@]}" -w /dev/null -n; then
         # "N packets captured" / "N packets received by filter" / "N packets dropped by kernel"
         captured[tcpdump]=$(awk '/ packets captured$/ { print $1 }' "$work/tcpdump.err")
         dropped[tcpdump]=$(awk '/ packets dropped by kernel$/ { print $1 }' "$work/tcpdump.err")
@@ -308,7 +351,8 @@ if ((have_tcpdump)); then
     fi
 fi
 if ((have_dumpcap)); then
-    if run_tool dumpcap '^Capturing on' -- dumpcap -i va -w /dev/null -a "duration:$window"; then
+    if run_tool dumpcap '^Capturing on' -- \
+        dumpcap -i va "${dumpcap_b[@]}" -w /dev/null -a "duration:$window"; then
         # "Packets captured: N" and
         # "Packets received/dropped on interface 'va': R/D (pcap:P/dumpcap:C/flushed:F/...)"
         # (its live "Packets: N" counter ends in \r, so the first line follows a \r)
@@ -350,6 +394,11 @@ echo "  traffic : UDP to 10.99.9.1:9, $size-byte frames (payload $payload), for 
 echo "            sender: $sender_kind,"
 echo "            restarted for each tool; started once the tool captures; capture window" \
     "$window s"
+if [[ -n $buffer ]]; then
+    echo "  buffer  : $buffer MiB kernel capture buffer for every tool (-B)"
+else
+    echo "  buffer  : each tool's default (packetlens 32 MiB, tcpdump 2 MiB, dumpcap 2 MiB)"
+fi
 echo "  pinning : sender on CPU $sender_cpu, capture tool on CPU $tool_cpu (taskset -c);" \
     "the kernel's copy"
 echo "            into the capture ring runs in softirq on the sender's CPU"
@@ -394,9 +443,9 @@ for key in pl tcpdump dumpcap; do
 done
 echo
 echo "  sent = datagrams the sender handed to the kernel; on wire = va's rx+tx packet counters"
-echo "  over the run (sent datagrams + the receiver's rate-limited ICMP replies); captured and"
-echo "  dropped as each tool reports them; share = captured / on wire; vs dumpcap = captured /"
-echo "  dumpcap's captured (raw counts of different runs); us/pkt = tool CPU / captured"
+echo "  over the run; captured and dropped as each tool reports them; share = captured / on wire;"
+echo "  vs dumpcap = captured / dumpcap's captured (raw counts of different runs);"
+echo "  us/pkt = tool CPU / captured"
 for key in pl tcpdump dumpcap; do
     [[ -n ${detail[$key]:-} ]] && echo "  $(label $key) reports: ${detail[$key]}"
 done

@@ -265,9 +265,14 @@ bool PacketRing::open(const RingConfig &config, uint32_t interfaceId)
     // A block must hold the largest frame: headers, the link header slack, reserve, snaplen.
     // Blocks of up to 1 MiB keep the ring responsive (a block is handed over whole) while
     // leaving at least 8 blocks in small rings.
+    // Like libpcap, size frames for the largest packet the interface can hand over rather
+    // than for a 256 KiB snaplen: 64 KiB covers GRO/LRO aggregates (the kernel cuts anything
+    // bigger, and tp_len keeps the true length, so it shows as truncated, not lost). Sizing
+    // by snaplen made 512 KiB blocks, so a 1 MiB ring had two and dropped under load.
     const size_t page = size_t(::sysconf(_SC_PAGESIZE));
+    const size_t largestPacket = std::min<size_t>(m_snaplen, 65536 + 64);
     const size_t frameMax =
-        TPACKET_ALIGN(TPACKET_ALIGN(TPACKET3_HDRLEN) + 16 + reserve + m_snaplen);
+        TPACKET_ALIGN(TPACKET_ALIGN(TPACKET3_HDRLEN) + 16 + reserve + largestPacket);
     const size_t bufferBytes = std::clamp<size_t>(config.bufferBytes, 64 * 1024, size_t(1) << 31);
     size_t blockSize = std::max(roundUpPow2(frameMax + sizeof(tpacket_block_desc) + 64), page);
     blockSize =

@@ -49,8 +49,8 @@ bool parseUid(const char *text, uid_t &uid)
     return true;
 }
 
-/// Switches to the user who ran pkexec, with that user's supplementary groups.
-bool switchToUser(uid_t uid, std::string &error)
+/// Switches to `uid` (named by `source` in errors), with that user's supplementary groups.
+bool switchToUser(uid_t uid, const char *source, std::string &error)
 {
     // getpwuid_r: the buffer size the system suggests, or a generous default.
     long size = sysconf(_SC_GETPW_R_SIZE_MAX);
@@ -59,7 +59,7 @@ bool switchToUser(uid_t uid, std::string &error)
     passwd *found = nullptr;
     const int rc = getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found);
     if (rc != 0 || !found) {
-        error = "PKEXEC_UID " + std::to_string(uid) + " is not a known user" +
+        error = std::string(source) + " " + std::to_string(uid) + " is not a known user" +
                 (rc ? ": " + std::string(std::strerror(rc)) : std::string());
         return false;
     }
@@ -134,15 +134,24 @@ bool dropAllPrivileges(std::string &error, std::string *summary)
             return error = errnoText("PR_SET_SECUREBITS", errno), false;
     }
 
-    // Switching user needs CAP_SETUID/CAP_SETGID, so it comes before clearing the sets.
+    // Switching user needs CAP_SETUID/CAP_SETGID, so it comes before clearing the sets. Uid 0
+    // without capabilities still owns root's files, so a root-started helper never decodes as
+    // root: it becomes the user who ran pkexec or sudo, or else "nobody".
     bool switched = false;
     uid_t target = 0;
     if (getuid() == 0 || geteuid() == 0) {
-        if (parseUid(std::getenv("PKEXEC_UID"), target) && target != 0) {
-            if (!switchToUser(target, error))
-                return false;
-            switched = true;
+        const char *source = "PKEXEC_UID";
+        if (!parseUid(std::getenv(source), target) || target == 0) {
+            source = "SUDO_UID";
+            if (!parseUid(std::getenv(source), target) || target == 0) {
+                source = "the user nobody";
+                const passwd *nobody = getpwnam("nobody");
+                target = nobody ? nobody->pw_uid : uid_t(65534);
+            }
         }
+        if (!switchToUser(target, source, error))
+            return false;
+        switched = true;
     }
 
     cap_t empty = cap_init(); // all three sets clear

@@ -20,9 +20,10 @@ CapabilityState currentCapabilities();
 bool hasCapability(int cap);
 
 /// Gives up every privilege for good, in the order that keeps each step possible:
-///  1. when running as uid 0 with PKEXEC_UID set (started through pkexec): initgroups +
-///     setgid + setuid to that user (which also empties the permitted set);
-///  2. drops the bounding set where CAP_SETPCAP allows it;
+///  1. drops the bounding set where CAP_SETPCAP allows it;
+///  2. when running as uid 0: initgroups + setgid + setuid to the user who ran pkexec
+///     (PKEXEC_UID) or sudo (SUDO_UID), else to "nobody" — uid 0 without capabilities would
+///     still own root's files while decoding hostile packets;
 ///  3. clears the effective, permitted and inheritable sets with libcap (cap_init +
 ///     cap_set_proc) and the ambient set;
 ///  4. sets PR_SET_NO_NEW_PRIVS, so no later execve can grant anything back;

@@ -87,6 +87,7 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     uint64_t captured = 0;
     int status = 0;
     bool stopRequested = false;
+    bool failed = false; // a write error: stop, and take nothing more
     auto requestStop = [&] {
         if (!stopRequested && session.isRunning()) {
             stopRequested = true;
@@ -116,7 +117,9 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     });
     QObject::connect(&session, &ipc::ClientSession::packets, [&](const ipc::PacketBatch &b) {
         for (const ipc::PacketRecord &rec : b.packets) {
-            if (stopRequested || (o.count && captured >= *o.count))
+            // After Ctrl+C or -a the helper still delivers what it had captured: keep it all.
+            // Only -c cuts, at exactly N packets, as tshark does.
+            if (failed || (o.count && captured >= *o.count))
                 break;
             ++captured;
             Frame f;
@@ -132,6 +135,7 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
                 if (!file.write(f, rec.interfaceId)) {
                     fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
                     status = 2;
+                    failed = true;
                     requestStop();
                     return;
                 }
@@ -149,9 +153,10 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
             }
         }
         printer.flush();
-        if (file.isOpen() && !file.flush()) {
+        if (file.isOpen() && !failed && !file.flush()) {
             fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
             status = 2;
+            failed = true;
             requestStop();
         }
         if (o.count && captured >= *o.count)

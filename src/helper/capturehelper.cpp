@@ -19,6 +19,7 @@ constexpr auto kBatchInterval = std::chrono::milliseconds(100);
 constexpr auto kStatsInterval = std::chrono::seconds(1);
 constexpr size_t kBatchBytes = 1 << 20; // well under the codec's bound for one batch
 constexpr int kConfigTimeoutMs = 10000;
+constexpr int kBlockTimeoutMs = 50; // TPACKET_V3 block retire timeout: packets show within it
 
 QString qs(const std::string &s)
 {
@@ -70,6 +71,7 @@ bool CaptureHelper::openRings(ipc::HelperConnection &connection, const ipc::Conf
         rc.promiscuous = config.promiscuous;
         rc.bufferBytes = size_t(config.bufferMiB) << 20;
         rc.filter = config.filter.toStdString();
+        rc.blockTimeoutMs = kBlockTimeoutMs;
         auto ring = std::make_unique<capture::PacketRing>();
         if (!ring->open(rc, uint32_t(m_rings.size()))) {
             using E = capture::PacketRing::ErrorCode;
@@ -179,13 +181,16 @@ int CaptureHelper::run(ipc::HelperConnection &connection)
     std::vector<pollfd> fds(m_rings.size() + 1);
     auto lastBatch = Clock::now();
     auto lastStats = lastBatch;
+    // On Stop the rings are still read for a few block timeouts: packets the kernel already
+    // took sit in a block it has not retired yet, and Ctrl+C must not lose them.
     bool stopping = false;
-    while (!stopping) {
+    Clock::time_point drainUntil;
+    for (;;) {
         for (size_t i = 0; i < m_rings.size(); ++i)
             fds[i] = {m_rings[i]->fd(), POLLIN, 0};
         fds.back() = {connection.socketDescriptor(),
                       short(POLLIN | (connection.pendingBytes() ? POLLOUT : 0)), 0};
-        ::poll(fds.data(), fds.size(), 50);
+        ::poll(fds.data(), fds.size(), stopping ? 10 : 50);
 
         for (const auto &ring : m_rings)
             if (ring->read(0, [this](const Frame &f) { onPacket(f); }) < 0)
@@ -193,21 +198,28 @@ int CaptureHelper::run(ipc::HelperConnection &connection)
                             ring->name() + ": " + ring->errorText());
 
         ipc::Message m;
-        while (connection.poll(m, 0))
-            stopping = stopping || std::holds_alternative<ipc::Stop>(m);
+        while (connection.poll(m, 0)) {
+            if (!stopping && std::holds_alternative<ipc::Stop>(m)) {
+                stopping = true;
+                drainUntil = Clock::now() + 3 * std::chrono::milliseconds(kBlockTimeoutMs);
+            }
+        }
         if (connection.closed())
             return 0; // the client is gone: nobody to capture for
 
         const auto now = Clock::now();
-        if (stopping || now - lastBatch >= kBatchInterval || m_batchBytes >= kBatchBytes) {
+        const bool last = stopping && now >= drainUntil;
+        if (last || now - lastBatch >= kBatchInterval || m_batchBytes >= kBatchBytes) {
             flushBatch(connection);
             lastBatch = now;
         }
-        if (stopping || now - lastStats >= kStatsInterval) {
+        if (!last && now - lastStats >= kStatsInterval) {
             connection.enqueue(collectStats());
             lastStats = now;
         }
         connection.flush();
+        if (last)
+            break;
     }
     // Stop: what was captured is delivered before leaving (bounded wait).
     connection.send(collectStats(), 2000);

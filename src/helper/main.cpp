@@ -35,6 +35,9 @@ int main(int argc, char **argv)
 {
     // Exit with the client: a helper must never outlive the program that started it.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // Ctrl+C in a terminal reaches the whole process group: the client turns it into Stop,
+    // after which the helper delivers what it holds. Dying on the signal would lose that.
+    signal(SIGINT, SIG_IGN);
     if (getppid() == 1)
         return 1;
 

@@ -101,6 +101,7 @@ bool ClientSession::start(const QString &helperProgram, const QStringList &argum
     m_refused = 0;
     m_exitCode = 0;
     m_crashed = m_gotHello = m_errorReported = m_aborted = m_stopping = m_processDone = false;
+    m_interfaceIds.clear();
     m_finished = false;
 
     if (!makeSocketDirectory())
@@ -198,8 +199,26 @@ void ClientSession::handle(Message &&m)
         m_gotHello = true;
         emit hello(*h);
     } else if (auto *s = std::get_if<Started>(&m)) {
+        // The helper parses hostile packets: what it says must not be able to make the client
+        // index out of bounds. Interface ids are unique and small; records name a started one.
+        if (!m_interfaceIds.isEmpty())
+            return abortSession(ErrorCode::Protocol, QStringLiteral("the helper sent Started twice"));
+        for (const StartedInterface &i : s->interfaces) {
+            if (i.id >= quint32(kMaxInterfaces) || m_interfaceIds.contains(i.id))
+                return abortSession(ErrorCode::Protocol,
+                                    QStringLiteral("the helper named interface id %1 twice or "
+                                                   "out of range")
+                                        .arg(i.id));
+            m_interfaceIds.insert(i.id);
+        }
         emit started(*s);
     } else if (auto *b = std::get_if<PacketBatch>(&m)) {
+        for (const PacketRecord &r : b->packets)
+            if (!m_interfaceIds.contains(r.interfaceId))
+                return abortSession(ErrorCode::Protocol,
+                                    QStringLiteral("the helper sent a packet of interface id %1, "
+                                                   "which it never started")
+                                        .arg(r.interfaceId));
         emit packets(*b);
     } else if (auto *st = std::get_if<Stats>(&m)) {
         emit stats(*st);

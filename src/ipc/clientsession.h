@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QProcess>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -89,6 +90,7 @@ private:
     int m_exitCode = 0;
     bool m_crashed = false;
     bool m_gotHello = false;
+    QSet<quint32> m_interfaceIds; ///< ids the helper's Started named
     bool m_errorReported = false; ///< an Error was emitted: no second, vaguer one at exit
     bool m_aborted = false;
     bool m_stopping = false;

@@ -7,6 +7,8 @@
 
 #include <QTest>
 
+#include <pwd.h>
+
 #include <fstream>
 
 #include <sys/capability.h>
@@ -56,12 +58,13 @@ private slots:
         QCOMPARE(pl::capture::kExitNoPermission, 77);
     }
 
-    void dropAsRootKeepsUid()
+    void dropAsRootBecomesAnotherUser()
     {
         if (currentCapabilities().permitted == 0)
             QSKIP("nothing to drop: the test runs without capabilities");
         const std::string result = pltest::runInChild([](int) -> std::string {
             ::unsetenv("PKEXEC_UID");
+            ::unsetenv("SUDO_UID");
             const uid_t uid = ::getuid();
             std::string error, summary;
             if (!pl::capture::dropAllPrivileges(error, &summary))
@@ -86,7 +89,10 @@ private slots:
         });
         const int held =
             __builtin_popcountll(currentCapabilities().permitted | currentCapabilities().effective);
-        const std::string uid = std::to_string(::getuid());
+        // Root becomes "nobody": uid 0 must not decode packets even without capabilities.
+        const passwd *nobody = ::getpwnam("nobody");
+        const std::string uid = ::getuid() == 0 ? std::to_string(nobody ? nobody->pw_uid : 65534)
+                                                : std::to_string(::getuid());
         const std::string dropped =
             held > 4 ? "all " + std::to_string(held) + " capabilities" : std::string();
         QVERIFY2(result.rfind("uid " + uid + "; dropped ", 0) == 0, result.c_str());

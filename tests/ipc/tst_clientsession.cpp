@@ -136,6 +136,14 @@ int fakeHelper(int argc, char **argv)
         started.interfaces << StartedInterface{quint32(i + 1), cfg.interfaces[i], 1};
     if (!c.send(started))
         return Failed + 2;
+    if (mode == QLatin1String("badinterface")) {
+        // A record of an interface the helper never started: the client must not index by it.
+        PacketBatch batch;
+        batch.packets << fakeRecord(0, 0, cfg);
+        batch.packets.back().interfaceId = 0xffffffffu;
+        c.send(batch);
+        return waitClosed(c) ? SawCloseAfterGarbage : NotClosed;
+    }
     if (mode == QLatin1String("linger")) {
         // Like the real helper: a long poll that must still wake as soon as the client dies.
         while (!c.closed()) {
@@ -256,6 +264,14 @@ struct Recorder
     bool finished = false;
 };
 
+/// Records name a started interface, so a helper that streams needs at least one.
+Config oneInterface()
+{
+    Config cfg;
+    cfg.interfaces = {QStringLiteral("eth0")};
+    return cfg;
+}
+
 QStringList L(std::initializer_list<const char *> items)
 {
     QStringList out;
@@ -337,7 +353,7 @@ private slots:
     {
         ClientSession s;
         Recorder rec(s);
-        QVERIFY(s.start(m_self, fakeArgs(QStringLiteral("stream")), Config{}));
+        QVERIFY(s.start(m_self, fakeArgs(QStringLiteral("stream")), oneInterface()));
         QTRY_VERIFY_WITH_TIMEOUT(rec.batches.size() >= 40, 20000);
         s.stop(); // drains what the helper still had queued, then its final Stats
         QCOMPARE(rec.events.last(), QStringLiteral("finished 0"));
@@ -366,7 +382,7 @@ private slots:
             if (stops++ == 0)
                 s.stop();
         });
-        QVERIFY(s.start(m_self, fakeArgs(QStringLiteral("stream")), Config{}));
+        QVERIFY(s.start(m_self, fakeArgs(QStringLiteral("stream")), oneInterface()));
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 10000);
         QCOMPARE(rec.events.last(), QStringLiteral("finished 0"));
         QCOMPARE(rec.events.filter(QStringLiteral("finished")).size(), 1);
@@ -395,7 +411,7 @@ private slots:
         qunsetenv("XDG_RUNTIME_DIR");
         ClientSession s;
         Recorder rec(s);
-        const bool ok = s.start(m_self, fakeArgs(QStringLiteral("normal")), Config{});
+        const bool ok = s.start(m_self, fakeArgs(QStringLiteral("normal")), oneInterface());
         qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_runtime.path()));
         QVERIFY2(ok, qPrintable(s.errorString()));
         const QString dir = QFileInfo(s.socketPath()).absolutePath();
@@ -501,6 +517,20 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 10000);
         QCOMPARE(rec.events, L({"hello", "error 5", "finished 4"}));
         QVERIFY2(rec.errors[0].message.startsWith(QLatin1String("oversized frame")),
+                 qPrintable(rec.errors[0].message));
+    }
+
+    void recordOfUnknownInterfaceClosesSession()
+    {
+        ClientSession s;
+        Recorder rec(s);
+        Config cfg;
+        cfg.interfaces = {QStringLiteral("eth0")};
+        QVERIFY(s.start(m_self, fakeArgs(QStringLiteral("badinterface")), cfg));
+        QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 10000);
+        QCOMPARE(rec.events.mid(0, 3), L({"hello", "started", "error 5"}));
+        QVERIFY(rec.batches.isEmpty());
+        QVERIFY2(rec.errors[0].message.contains(QLatin1String("4294967295")),
                  qPrintable(rec.errors[0].message));
     }
 
