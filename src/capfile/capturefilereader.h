@@ -24,8 +24,9 @@ struct CaptureInterface
 /// keep their capacity, so steady-state reading does not allocate.
 struct CapturedPacket
 {
-    /// frame.data points into `bytes` (or, with setZeroCopy(), into the reader); number is 1-based; interfaceId is the index into
-    /// CaptureFileReader::interfaces() (global over all pcapng sections).
+    /// frame.data points into `bytes` (or, with setZeroCopy(), into the reader); number is 1-based;
+    /// interfaceId is the index into CaptureFileReader::interfaces() (global over all pcapng
+    /// sections).
     Frame frame;
     std::vector<uint8_t> bytes;
     std::vector<std::string> comments; ///< pcapng opt_comment of the packet

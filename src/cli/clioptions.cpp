@@ -165,8 +165,7 @@ ParseResult parseArguments(const std::vector<std::string> &args)
                 const std::string prefix = "duration:";
                 if (value.rfind(prefix, 0) != 0 || !parseNumber(value.substr(prefix.size()), n) ||
                     n == 0 || n > 0xffffffffu)
-                    return fail("Invalid -a value \"" + value +
-                                "\" (supported: duration:SECONDS)");
+                    return fail("Invalid -a value \"" + value + "\" (supported: duration:SECONDS)");
                 o.durationSeconds = uint32_t(n);
                 break;
             }

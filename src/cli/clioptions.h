@@ -25,18 +25,18 @@ struct CliOptions
     print::FieldsOptions fieldsOptions; ///< -E
     bool tcpRelativeSeq = true;         ///< -o tcp.relative_sequence_numbers:TRUE|FALSE
     // Live capture (through the packetlens-capture helper).
-    std::vector<std::string> interfaces; ///< -i (repeatable)
-    std::string captureFilter;          ///< -f, tcpdump syntax
-    uint32_t snaplen = 262144;          ///< -s (0 = 262144, as tshark)
-    bool promiscuous = true;            ///< -p turns it off
-    uint32_t bufferMiB = 32;            ///< -B
+    std::vector<std::string> interfaces;     ///< -i (repeatable)
+    std::string captureFilter;               ///< -f, tcpdump syntax
+    uint32_t snaplen = 262144;               ///< -s (0 = 262144, as tshark)
+    bool promiscuous = true;                 ///< -p turns it off
+    uint32_t bufferMiB = 32;                 ///< -B
     std::optional<uint32_t> durationSeconds; ///< -a duration:S
-    std::string writeFile;              ///< -w
+    std::string writeFile;                   ///< -w
     /// -F pcapng|pcap|pcap-ns (alias nsecpcap)
     CaptureFileWriter::Format writeFormat = CaptureFileWriter::Format::PcapNg;
-    bool listInterfaces = false;        ///< -D
-    bool help = false;                  ///< -h
-    bool version = false;               ///< -v
+    bool listInterfaces = false; ///< -D
+    bool help = false;           ///< -h
+    bool version = false;        ///< -v
 };
 
 /// Result of parsing: options, or an error message and tshark's exit status for it.

@@ -26,7 +26,8 @@ bool copyPacket(CaptureFileWriter &writer, std::vector<int> &ids, const CaptureF
         ids.push_back(writer.addInterface({i.linkType, i.snapLen, i.name, i.description}));
     }
     const uint32_t ifc = p.frame.interfaceId;
-    return ifc < ids.size() && ids[ifc] >= 0 && writer.write(p.frame, uint32_t(ids[ifc]), p.comments);
+    return ifc < ids.size() && ids[ifc] >= 0 &&
+           writer.write(p.frame, uint32_t(ids[ifc]), p.comments);
 }
 
 } // namespace

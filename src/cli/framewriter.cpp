@@ -42,8 +42,8 @@ void FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *colum
         m_firstNsec = f.tsNsec;
         m_first = false;
     }
-    const bool summaryLine = m_options.output == CliOptions::Output::Summary &&
-                             !m_options.verbose && !m_options.hex;
+    const bool summaryLine =
+        m_options.output == CliOptions::Output::Summary && !m_options.verbose && !m_options.hex;
     if (!(summaryLine && columns))
         m_dissection.dissect(f, &m_session);
 

@@ -21,7 +21,10 @@ struct Address
         std::memcpy(a.bytes, p, size(t));
         return a;
     }
-    static constexpr size_t size(Type t) { return t == Ether ? 6 : t == IPv4 ? 4 : t == IPv6 ? 16 : 0; }
+    static constexpr size_t size(Type t)
+    {
+        return t == Ether ? 6 : t == IPv4 ? 4 : t == IPv6 ? 16 : 0;
+    }
     void appendTo(std::string &out) const;
     std::string toString() const
     {

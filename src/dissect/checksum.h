@@ -42,7 +42,10 @@ inline uint64_t add(uint64_t sum, const uint8_t *p, size_t len)
     return sum;
 }
 
-inline uint64_t addWord(uint64_t sum, uint32_t word) { return sum + (word >> 16) + (word & 0xffff); }
+inline uint64_t addWord(uint64_t sum, uint32_t word)
+{
+    return sum + (word >> 16) + (word & 0xffff);
+}
 
 /// Folds the sum to 16 bits and complements it: 0 over data that includes a correct
 /// checksum field, else the checksum the field should hold (with the field taken as 0).

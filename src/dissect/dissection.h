@@ -24,7 +24,7 @@ struct Item
 /// The network layer a transport header sits on, for pseudo-header checksums.
 struct NetworkLayer
 {
-    uint8_t version = 0; ///< 4 or 6; 0 when there is none
+    uint8_t version = 0;  ///< 4 or 6; 0 when there is none
     uint8_t hopLimit = 0; ///< IPv4 TTL / IPv6 hop limit (ICMP's Info shows it)
     uint8_t src[16] = {};
     uint8_t dst[16] = {};
@@ -80,8 +80,7 @@ public:
         return addUIntToTree(parent, f, r, at, len);
     }
     /// Adds a field whose value the caller computed (little-endian, derived, ...).
-    Item addValue(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
-                  uint64_t value)
+    Item addValue(Item parent, FieldId f, const Reader &r, size_t at, size_t len, uint64_t value)
     {
         r.require(at, len);
         return parent ? append(parent, f, r.frameOffset(at), len, value) : Item{};
@@ -97,8 +96,7 @@ public:
     /// A label without a field (`Options: (20 bytes)`).
     Item addText(Item parent, const Reader &r, size_t at, size_t len, std::string label);
     /// A protocol's top item; give it its label with setText once the header is read.
-    Item addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at,
-                     size_t len);
+    Item addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at, size_t len);
     /// A field with no bytes: computed (Wireshark's [generated] items, `bracketed`) or a
     /// fact of the capture (frame.len). `aux` holds the nanoseconds of a time.
     Item addGenerated(Item parent, FieldId f, uint64_t value, uint32_t aux = 0,
@@ -177,8 +175,7 @@ public:
 private:
     Item append(Item parent, FieldId f, size_t offset, size_t len, uint64_t value);
     Item addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
-    Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux,
-                            bool bracketed);
+    Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux, bool bracketed);
     void markBoundsError(const BoundsError &e, Item parent);
 
     Mode m_mode;

@@ -56,8 +56,8 @@ struct FieldDef
     std::string_view name;   ///< shown in the tree: `Time to Live: 64`
     FieldType type = FieldType::None;
     Base base = Base::None;
-    uint64_t mask = 0;   ///< bit fields: the bits within the bytes read, 0 = all
-    ValueNames names{};  ///< value names for integers
+    uint64_t mask = 0;       ///< bit fields: the bits within the bytes read, 0 = all
+    ValueNames names{};      ///< value names for integers
     std::string_view unit{}; ///< appended after the value in the tree (" bytes")
     /// For Boolean: the texts for true and false; empty means "Set" / "Not set".
     std::string_view trueText{};
@@ -73,9 +73,7 @@ class FieldBlock
 {
 public:
     FieldBlock() = default;
-    explicit FieldBlock(FieldId base, FieldId protocol = -1) : m_base(base), m_protocol(protocol)
-    {
-    }
+    explicit FieldBlock(FieldId base, FieldId protocol = -1) : m_base(base), m_protocol(protocol) {}
     FieldId operator[](int local) const { return m_base + local; }
     /// The protocol's own field (`ip`), when the block came from Registry::addProtocol.
     FieldId protocol() const { return m_protocol; }

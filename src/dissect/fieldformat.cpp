@@ -78,15 +78,17 @@ void appendDate(std::string &out, int64_t sec, uint32_t nsec)
     static constexpr const char *kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const time_t t = time_t(sec);
-    struct tm tm {};
+    struct tm tm
+    {
+    };
     if (!gmtime_r(&t, &tm)) {
         out += "Not representable";
         return;
     }
     char buf[64];
-    const int n = snprintf(buf, sizeof buf, "%s %2d, %lld %02d:%02d:%02d.%09u UTC",
-                           kMonths[tm.tm_mon], tm.tm_mday, (long long)tm.tm_year + 1900,
-                           tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+    const int n =
+        snprintf(buf, sizeof buf, "%s %2d, %lld %02d:%02d:%02d.%09u UTC", kMonths[tm.tm_mon],
+                 tm.tm_mday, (long long)tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
     out.append(buf, size_t(n > 0 ? n : 0));
 }
 

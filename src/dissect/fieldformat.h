@@ -19,8 +19,7 @@ void appendValue(std::string &out, const Registry &reg, const FieldTree &tree, i
 /// The line the detail tree shows: the custom text if one was set, else Wireshark's
 /// `Name: value` form with value names (`Protocol: TCP (6)`), units and, for bit fields,
 /// the bit picture (`.1.. .... = Don't fragment: Set`).
-std::string label(const Registry &reg, const FieldTree &tree, int32_t node,
-                  const uint8_t *frame);
+std::string label(const Registry &reg, const FieldTree &tree, int32_t node, const uint8_t *frame);
 
 } // namespace fieldformat
 } // namespace pl

@@ -24,12 +24,12 @@ enum class Severity : uint8_t { Comment = 1, Chat, Note, Warning, Error };
 /// items. Children are linked through indices so the tree is one flat vector.
 struct FieldNode
 {
-    FieldId field = -1;   ///< registry id, -1 for a plain text item
+    FieldId field = -1; ///< registry id, -1 for a plain text item
     uint32_t offset = 0;
     uint32_t length = 0;
-    uint64_t value = 0;   ///< integer value (after mask and shift), seconds for AbsTime
-    uint32_t aux = 0;     ///< nanoseconds for AbsTime/RelTime
-    int32_t text = -1;    ///< index in FieldTree::texts(): custom label, or a String's value
+    uint64_t value = 0; ///< integer value (after mask and shift), seconds for AbsTime
+    uint32_t aux = 0;   ///< nanoseconds for AbsTime/RelTime
+    int32_t text = -1;  ///< index in FieldTree::texts(): custom label, or a String's value
     int32_t parent = -1;
     int32_t firstChild = -1;
     int32_t lastChild = -1;
@@ -54,10 +54,7 @@ public:
     const FieldNode &node(int32_t i) const { return m_nodes[size_t(i)]; }
     FieldNode &node(int32_t i) { return m_nodes[size_t(i)]; }
     size_t size() const { return m_nodes.size(); }
-    const std::string *text(int32_t i) const
-    {
-        return i < 0 ? nullptr : &m_texts[size_t(i)];
-    }
+    const std::string *text(int32_t i) const { return i < 0 ? nullptr : &m_texts[size_t(i)]; }
 
     int32_t append(int32_t parent, const FieldNode &n)
     {

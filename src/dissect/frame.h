@@ -15,7 +15,7 @@ struct Frame
     int64_t tsSec = 0;     ///< seconds since the epoch (64-bit: files reach past 2106)
     uint32_t tsNsec = 0;
     uint32_t interfaceId = 0;
-    uint64_t number = 0;   ///< 1-based frame number
+    uint64_t number = 0;      ///< 1-based frame number
     bool hasTimestamp = true; ///< false for pcapng Simple Packet Blocks, which carry none
 };
 

@@ -19,11 +19,11 @@ using DissectFn = void (*)(Dissection &d, const Reader &r, Item parent);
 
 /// The dispatch tables a protocol registers itself in, lowest layer first.
 enum class Table : uint8_t {
-    Core,      ///< keys from CoreKey: the frame itself and undissected data
-    LinkType,  ///< LINKTYPE_* value from the capture file
-    EtherType, ///< Ethernet type / SLL protocol
-    NullFamily,///< BSD loopback address family (normalized, see null.cpp)
-    IpProto,   ///< IPv4 protocol / IPv6 next header
+    Core,       ///< keys from CoreKey: the frame itself and undissected data
+    LinkType,   ///< LINKTYPE_* value from the capture file
+    EtherType,  ///< Ethernet type / SLL protocol
+    NullFamily, ///< BSD loopback address family (normalized, see null.cpp)
+    IpProto,    ///< IPv4 protocol / IPv6 next header
     TcpPort,
     UdpPort,
     Count

@@ -75,8 +75,8 @@ bool CaptureHelper::openRings(ipc::HelperConnection &connection, const ipc::Conf
         auto ring = std::make_unique<capture::PacketRing>();
         if (!ring->open(rc, uint32_t(m_rings.size()))) {
             using E = capture::PacketRing::ErrorCode;
-            const auto code = ring->errorCode() == E::NoPermission  ? ipc::ErrorCode::NoPermission
-                              : ring->errorCode() == E::BadFilter   ? ipc::ErrorCode::BadFilter
+            const auto code = ring->errorCode() == E::NoPermission ? ipc::ErrorCode::NoPermission
+                              : ring->errorCode() == E::BadFilter  ? ipc::ErrorCode::BadFilter
                               : ring->errorCode() == E::NoSuchInterface
                                   ? ipc::ErrorCode::NoSuchInterface
                                   : ipc::ErrorCode::Internal;

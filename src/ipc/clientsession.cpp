@@ -202,7 +202,8 @@ void ClientSession::handle(Message &&m)
         // The helper parses hostile packets: what it says must not be able to make the client
         // index out of bounds. Interface ids are unique and small; records name a started one.
         if (!m_interfaceIds.isEmpty())
-            return abortSession(ErrorCode::Protocol, QStringLiteral("the helper sent Started twice"));
+            return abortSession(ErrorCode::Protocol,
+                                QStringLiteral("the helper sent Started twice"));
         for (const StartedInterface &i : s->interfaces) {
             if (i.id >= quint32(kMaxInterfaces) || m_interfaceIds.contains(i.id))
                 return abortSession(ErrorCode::Protocol,

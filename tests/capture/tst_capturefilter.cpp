@@ -55,8 +55,8 @@ std::vector<uint8_t> ipUdp(uint16_t dport)
 
 std::vector<uint8_t> ethernet(const std::vector<uint8_t> &payload, uint16_t type = 0x0800)
 {
-    const uint8_t header[14] = {0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, uint8_t(type >> 8),
-                                uint8_t(type)};
+    const uint8_t header[14] = {
+        0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, uint8_t(type >> 8), uint8_t(type)};
     std::vector<uint8_t> p(sizeof header + payload.size());
     std::copy(std::begin(header), std::end(header), p.begin());
     std::copy(payload.begin(), payload.end(), p.begin() + sizeof header);

@@ -202,7 +202,8 @@ private slots:
         const ParseResult r = parse({"-r", "f", "-c", "0"});
         QVERIFY(!r.ok());
         QCOMPARE(r.exitCode, 1);
-        QCOMPARE(errorOf(r), QStringLiteral("The specified packet count is zero")); // tshark's words
+        QCOMPARE(errorOf(r),
+                 QStringLiteral("The specified packet count is zero")); // tshark's words
     }
 
     void parseBadOutputFormat()
@@ -326,15 +327,15 @@ private slots:
         QCOMPARE(parse({"-i", "lo", "-s", "0"}).options.snaplen, 262144u); // tshark: 0 = max
         QVERIFY(parse({"-D"}).ok());
 
-        for (const auto &bad : std::vector<std::vector<const char *>>{
-                 {"-i", "lo", "-s", "300000"},
-                 {"-i", "lo", "-B", "0"},
-                 {"-i", "lo", "-a", "packets:5"},
-                 {"-i", "lo", "-a", "duration:x"},
-                 {"-i", "lo", "-F", "erf"},
-                 {"-r", "f", "-i", "lo"},
-                 {"-r", "f", "-f", "tcp"},
-                 {"-i", "lo", "-w", "x.pcapng", "-V"}}) {
+        for (const auto &bad :
+             std::vector<std::vector<const char *>>{{"-i", "lo", "-s", "300000"},
+                                                    {"-i", "lo", "-B", "0"},
+                                                    {"-i", "lo", "-a", "packets:5"},
+                                                    {"-i", "lo", "-a", "duration:x"},
+                                                    {"-i", "lo", "-F", "erf"},
+                                                    {"-r", "f", "-i", "lo"},
+                                                    {"-r", "f", "-f", "tcp"},
+                                                    {"-i", "lo", "-w", "x.pcapng", "-V"}}) {
             const ParseResult b = parse(bad);
             QVERIFY2(!b.ok(), bad[2]);
             QCOMPARE(b.exitCode, 1);

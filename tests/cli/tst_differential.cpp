@@ -13,31 +13,63 @@ using namespace pltest;
 namespace {
 
 const QStringList kFields = {
-    QStringLiteral("frame.len"), QStringLiteral("frame.cap_len"),
-    QStringLiteral("eth.src"), QStringLiteral("eth.dst"), QStringLiteral("eth.type"),
-    QStringLiteral("vlan.id"), QStringLiteral("vlan.etype"), QStringLiteral("vlan.priority"),
-    QStringLiteral("arp.opcode"), QStringLiteral("arp.src.hw_mac"),
-    QStringLiteral("arp.src.proto_ipv4"), QStringLiteral("arp.dst.hw_mac"),
+    QStringLiteral("frame.len"),
+    QStringLiteral("frame.cap_len"),
+    QStringLiteral("eth.src"),
+    QStringLiteral("eth.dst"),
+    QStringLiteral("eth.type"),
+    QStringLiteral("vlan.id"),
+    QStringLiteral("vlan.etype"),
+    QStringLiteral("vlan.priority"),
+    QStringLiteral("arp.opcode"),
+    QStringLiteral("arp.src.hw_mac"),
+    QStringLiteral("arp.src.proto_ipv4"),
+    QStringLiteral("arp.dst.hw_mac"),
     QStringLiteral("arp.dst.proto_ipv4"),
-    QStringLiteral("ip.version"), QStringLiteral("ip.hdr_len"), QStringLiteral("ip.dsfield"),
-    QStringLiteral("ip.len"), QStringLiteral("ip.id"), QStringLiteral("ip.flags.df"),
-    QStringLiteral("ip.flags.mf"), QStringLiteral("ip.frag_offset"), QStringLiteral("ip.ttl"),
-    QStringLiteral("ip.proto"), QStringLiteral("ip.checksum"), QStringLiteral("ip.src"),
+    QStringLiteral("ip.version"),
+    QStringLiteral("ip.hdr_len"),
+    QStringLiteral("ip.dsfield"),
+    QStringLiteral("ip.len"),
+    QStringLiteral("ip.id"),
+    QStringLiteral("ip.flags.df"),
+    QStringLiteral("ip.flags.mf"),
+    QStringLiteral("ip.frag_offset"),
+    QStringLiteral("ip.ttl"),
+    QStringLiteral("ip.proto"),
+    QStringLiteral("ip.checksum"),
+    QStringLiteral("ip.src"),
     QStringLiteral("ip.dst"),
-    QStringLiteral("ipv6.plen"), QStringLiteral("ipv6.nxt"), QStringLiteral("ipv6.hlim"),
-    QStringLiteral("ipv6.src"), QStringLiteral("ipv6.dst"), QStringLiteral("ipv6.flow"),
-    QStringLiteral("icmp.type"), QStringLiteral("icmp.code"), QStringLiteral("icmp.checksum"),
-    QStringLiteral("icmp.ident"), QStringLiteral("icmp.seq"),
-    QStringLiteral("icmpv6.type"), QStringLiteral("icmpv6.code"),
+    QStringLiteral("ipv6.plen"),
+    QStringLiteral("ipv6.nxt"),
+    QStringLiteral("ipv6.hlim"),
+    QStringLiteral("ipv6.src"),
+    QStringLiteral("ipv6.dst"),
+    QStringLiteral("ipv6.flow"),
+    QStringLiteral("icmp.type"),
+    QStringLiteral("icmp.code"),
+    QStringLiteral("icmp.checksum"),
+    QStringLiteral("icmp.ident"),
+    QStringLiteral("icmp.seq"),
+    QStringLiteral("icmpv6.type"),
+    QStringLiteral("icmpv6.code"),
     QStringLiteral("icmpv6.checksum"),
-    QStringLiteral("tcp.srcport"), QStringLiteral("tcp.dstport"), QStringLiteral("tcp.seq_raw"),
-    QStringLiteral("tcp.ack_raw"), QStringLiteral("tcp.hdr_len"), QStringLiteral("tcp.flags"),
-    QStringLiteral("tcp.window_size_value"), QStringLiteral("tcp.checksum"),
-    QStringLiteral("tcp.urgent_pointer"), QStringLiteral("tcp.len"),
-    QStringLiteral("tcp.options.mss_val"), QStringLiteral("tcp.options.wscale.shift"),
+    QStringLiteral("tcp.srcport"),
+    QStringLiteral("tcp.dstport"),
+    QStringLiteral("tcp.seq_raw"),
+    QStringLiteral("tcp.ack_raw"),
+    QStringLiteral("tcp.hdr_len"),
+    QStringLiteral("tcp.flags"),
+    QStringLiteral("tcp.window_size_value"),
+    QStringLiteral("tcp.checksum"),
+    QStringLiteral("tcp.urgent_pointer"),
+    QStringLiteral("tcp.len"),
+    QStringLiteral("tcp.options.mss_val"),
+    QStringLiteral("tcp.options.wscale.shift"),
     QStringLiteral("tcp.options.timestamp.tsval"),
     QStringLiteral("tcp.options.timestamp.tsecr"),
-    QStringLiteral("udp.srcport"), QStringLiteral("udp.dstport"), QStringLiteral("udp.length"),
+    QStringLiteral("udp.srcport"),
+    QStringLiteral("udp.dstport"),
+    QStringLiteral("udp.length"),
     QStringLiteral("udp.checksum"),
 };
 
@@ -66,8 +98,7 @@ const Allowance kAllowances[] = {
     {"pcapplusplus/ip6_fragments.pcap",
      "tshark reassembles IPv6 fragments and shows UDP at the last fragment; reassembly is "
      "issue 7"},
-    {"tcpdump/pptp.pcap",
-     "tshark dissects PPP inside GRE (and IP inside PPP); GRE is issue 7"},
+    {"tcpdump/pptp.pcap", "tshark dissects PPP inside GRE (and IP inside PPP); GRE is issue 7"},
 };
 
 const Allowance *allowanceFor(const QString &relative)
@@ -80,8 +111,7 @@ const Allowance *allowanceFor(const QString &relative)
 
 QStringList fieldArgs(const QString &file)
 {
-    QStringList args = {QStringLiteral("-r"), file, QStringLiteral("-T"),
-                        QStringLiteral("fields")};
+    QStringList args = {QStringLiteral("-r"), file, QStringLiteral("-T"), QStringLiteral("fields")};
     for (const QString &f : kFields)
         args << QStringLiteral("-e") << f;
     return args;
@@ -137,8 +167,8 @@ private slots:
         // tshark 4.0 reports pcapng custom blocks as frames with no encapsulation; PacketLens
         // skips them (they hold no packet). An extra last column finds and drops them.
         QStringList tsharkArgs = fieldArgs(file);
-        tsharkArgs << QStringLiteral("-e") << QStringLiteral("frame.encap_type") << QStringLiteral("-o")
-                   << QStringLiteral("tcp.relative_sequence_numbers:FALSE");
+        tsharkArgs << QStringLiteral("-e") << QStringLiteral("frame.encap_type")
+                   << QStringLiteral("-o") << QStringLiteral("tcp.relative_sequence_numbers:FALSE");
         const RunResult theirs = runProgram(tsharkPath(), tsharkArgs);
         const RunResult ours = runCli(fieldArgs(file));
         QCOMPARE(ours.exitCode, 0);
@@ -172,8 +202,7 @@ private slots:
         if (!problems.isEmpty())
             QFAIL(qPrintable(QStringLiteral("%1 differences from tshark in %2:\n  %3")
                                  .arg(problems.size())
-                                 .arg(relative, problems.mid(0, 40).join(
-                                                    QStringLiteral("\n  ")))));
+                                 .arg(relative, problems.mid(0, 40).join(QStringLiteral("\n  ")))));
     }
 };
 

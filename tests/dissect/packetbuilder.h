@@ -99,10 +99,7 @@ struct Dissected
     bool hasText(const QString &needle) const { return dump().contains(needle); }
 
     QString info() const { return QString::fromStdString(d.infoColumn()); }
-    QString protocol() const
-    {
-        return QString::fromStdString(std::string(d.protocolColumn()));
-    }
+    QString protocol() const { return QString::fromStdString(std::string(d.protocolColumn())); }
     QString source() const { return QString::fromStdString(d.source().toString()); }
     QString destination() const { return QString::fromStdString(d.destination().toString()); }
     bool malformed() const { return d.flags() & pl::Malformed; }

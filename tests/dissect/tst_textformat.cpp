@@ -19,7 +19,8 @@ private slots:
             const uint32_t zeroMask = rng.generate();
             for (int g = 0; g < 8; ++g) {
                 const bool zero = zeroMask & (1u << g);
-                const uint16_t v = zero ? 0 : uint16_t(rng.bounded(4) == 0 ? rng.bounded(16) : rng.generate());
+                const uint16_t v =
+                    zero ? 0 : uint16_t(rng.bounded(4) == 0 ? rng.bounded(16) : rng.generate());
                 a[2 * g] = uint8_t(v >> 8);
                 a[2 * g + 1] = uint8_t(v);
             }
@@ -32,9 +33,9 @@ private slots:
             std::string ours;
             pl::text::appendIPv6(ours, a);
             if (ours != expected)
-                QFAIL(qPrintable(QStringLiteral("%1 != inet_ntop %2")
-                                     .arg(QString::fromStdString(ours),
-                                          QString::fromLatin1(expected))));
+                QFAIL(qPrintable(
+                    QStringLiteral("%1 != inet_ntop %2")
+                        .arg(QString::fromStdString(ours), QString::fromLatin1(expected))));
         }
     }
 

@@ -98,11 +98,18 @@ struct Topology
         if (b.isEmpty())
             return false;
         auto pair = [&](const char *x, const char *y, const char *ax, const char *ay) {
-            return ipIn(a, QStringLiteral("link add %1 type veth peer name %2 netns %3")
-                               .arg(QLatin1String(x), QLatin1String(y), b),
+            return ipIn(a,
+                        QStringLiteral("link add %1 type veth peer name %2 netns %3")
+                            .arg(QLatin1String(x), QLatin1String(y), b),
                         &why) &&
-                   ipIn(a, QStringLiteral("addr add %1/24 dev %2").arg(QLatin1String(ax), QLatin1String(x)), &why) &&
-                   ipIn(b, QStringLiteral("addr add %1/24 dev %2").arg(QLatin1String(ay), QLatin1String(y)), &why) &&
+                   ipIn(a,
+                        QStringLiteral("addr add %1/24 dev %2")
+                            .arg(QLatin1String(ax), QLatin1String(x)),
+                        &why) &&
+                   ipIn(b,
+                        QStringLiteral("addr add %1/24 dev %2")
+                            .arg(QLatin1String(ay), QLatin1String(y)),
+                        &why) &&
                    ipIn(a, QStringLiteral("link set %1 up").arg(QLatin1String(x)), &why) &&
                    ipIn(b, QStringLiteral("link set %1 up").arg(QLatin1String(y)), &why);
         };
@@ -192,11 +199,11 @@ private slots:
         QVERIFY2(t.make(), qPrintable(t.why));
         const int n = 10000;
         LiveCli cli(t.a, {QStringLiteral("-i"), QStringLiteral("va"), QStringLiteral("-f"),
-                          QStringLiteral("udp port 5555"), QStringLiteral("-c"),
-                          QString::number(n), QStringLiteral("-T"), QStringLiteral("fields"),
-                          QStringLiteral("-e"), QStringLiteral("frame.time_epoch"),
-                          QStringLiteral("-e"), QStringLiteral("udp.dstport"),
-                          QStringLiteral("-e"), QStringLiteral("data.data")});
+                          QStringLiteral("udp port 5555"), QStringLiteral("-c"), QString::number(n),
+                          QStringLiteral("-T"), QStringLiteral("fields"), QStringLiteral("-e"),
+                          QStringLiteral("frame.time_epoch"), QStringLiteral("-e"),
+                          QStringLiteral("udp.dstport"), QStringLiteral("-e"),
+                          QStringLiteral("data.data")});
         QVERIFY2(cli.waitStarted(), cli.err().constData());
         QVERIFY(sendDatagrams(t.b, "10.99.2.2", "10.99.2.1", 5555, n));
         QVERIFY2(cli.finish(), cli.err().constData());
@@ -234,7 +241,8 @@ private slots:
             QVERIFY(inB.ok());
             const int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
             QVERIFY(fd >= 0);
-            uint8_t echo[16] = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g', '!', '!', '!', '!'};
+            uint8_t echo[16] = {8,   0,   0,   0,   0x12, 0x34, 0,   1,
+                                'p', 'i', 'n', 'g', '!',  '!',  '!', '!'};
             uint32_t sum = 0;
             for (size_t i = 0; i < sizeof echo; i += 2)
                 sum += uint32_t(echo[i] << 8 | echo[i + 1]);
@@ -245,8 +253,9 @@ private slots:
             sockaddr_in to{};
             to.sin_family = AF_INET;
             inet_pton(AF_INET, "10.99.2.1", &to.sin_addr);
-            QCOMPARE(::sendto(fd, echo, sizeof echo, 0, reinterpret_cast<sockaddr *>(&to), sizeof to),
-                     ssize_t(sizeof echo));
+            QCOMPARE(
+                ::sendto(fd, echo, sizeof echo, 0, reinterpret_cast<sockaddr *>(&to), sizeof to),
+                ssize_t(sizeof echo));
             ::close(fd);
         }
         // A TCP connection from B to a listener in A, carrying a few bytes.
@@ -285,13 +294,18 @@ private slots:
         const auto has = [&](const char *pattern) {
             return QRegularExpression(QString::fromUtf8(pattern)).match(out).hasMatch();
         };
-        QVERIFY2(has(R"(10\.99\.2\.2 → 10\.99\.2\.1\s+UDP 105 4444 → 5555 Len=63)"), qPrintable(out));
-        QVERIFY2(has(R"(10\.99\.2\.2 → 10\.99\.2\.1\s+ICMP 50 Echo \(ping\) request\s+id=0x1234, seq=1/256, ttl=64)"),
+        QVERIFY2(has(R"(10\.99\.2\.2 → 10\.99\.2\.1\s+UDP 105 4444 → 5555 Len=63)"),
                  qPrintable(out));
-        QVERIFY2(has(R"(10\.99\.2\.1 → 10\.99\.2\.2\s+ICMP 50 Echo \(ping\) reply)"), qPrintable(out));
-        QVERIFY2(has(R"(TCP 74 \d+ → 7777 \[SYN\] Seq=0 Win=\d+ Len=0 MSS=1460 SACK_PERM)"), qPrintable(out));
+        QVERIFY2(
+            has(R"(10\.99\.2\.2 → 10\.99\.2\.1\s+ICMP 50 Echo \(ping\) request\s+id=0x1234, seq=1/256, ttl=64)"),
+            qPrintable(out));
+        QVERIFY2(has(R"(10\.99\.2\.1 → 10\.99\.2\.2\s+ICMP 50 Echo \(ping\) reply)"),
+                 qPrintable(out));
+        QVERIFY2(has(R"(TCP 74 \d+ → 7777 \[SYN\] Seq=0 Win=\d+ Len=0 MSS=1460 SACK_PERM)"),
+                 qPrintable(out));
         QVERIFY2(has(R"(TCP 74 7777 → \d+ \[SYN, ACK\] Seq=0 Ack=1)"), qPrintable(out));
-        QVERIFY2(has(R"(TCP 71 \d+ → 7777 \[PSH, ACK\] Seq=1 Ack=1 Win=\d+ Len=5)"), qPrintable(out));
+        QVERIFY2(has(R"(TCP 71 \d+ → 7777 \[PSH, ACK\] Seq=1 Ack=1 Win=\d+ Len=5)"),
+                 qPrintable(out));
         QVERIFY2(has(R"(\[FIN, ACK\])"), qPrintable(out));
     }
 
@@ -371,9 +385,9 @@ private slots:
         // And by tshark, where installed: same count, interface names from the IDBs.
         const QString tshark = QStandardPaths::findExecutable(QStringLiteral("tshark"));
         if (!tshark.isEmpty()) {
-            const RunResult ts = runProgram(tshark, {QStringLiteral("-r"), file, QStringLiteral("-T"),
-                                                      QStringLiteral("fields"), QStringLiteral("-e"),
-                                                      QStringLiteral("frame.interface_name")});
+            const RunResult ts = runProgram(
+                tshark, {QStringLiteral("-r"), file, QStringLiteral("-T"), QStringLiteral("fields"),
+                         QStringLiteral("-e"), QStringLiteral("frame.interface_name")});
             QCOMPARE(ts.exitCode, 0);
             QCOMPARE(ts.out.count("va\n"), 30);
             QCOMPARE(ts.out.count("vc\n"), 20);
@@ -445,9 +459,9 @@ private slots:
         const QStringList asNobody = {QStringLiteral("setpriv"), QStringLiteral("--reuid=65534"),
                                       QStringLiteral("--regid=65534"),
                                       QStringLiteral("--clear-groups")};
-        LiveCli cli(t.a, {QStringLiteral("-i"), QStringLiteral("va"), QStringLiteral("-f"),
-                          QStringLiteral("udp port 5555"), QStringLiteral("-c"),
-                          QStringLiteral("5")},
+        LiveCli cli(t.a,
+                    {QStringLiteral("-i"), QStringLiteral("va"), QStringLiteral("-f"),
+                     QStringLiteral("udp port 5555"), QStringLiteral("-c"), QStringLiteral("5")},
                     asNobody, withCaps);
         QVERIFY2(cli.waitStarted(), cli.err().constData());
         const QList<qint64> helpers = childrenOf(cli.pid());

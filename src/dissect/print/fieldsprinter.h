@@ -13,7 +13,7 @@ struct FieldsOptions
     bool header = false;
     char separator = '\t';
     char aggregator = ',';
-    char quote = 0;       ///< 0, '"' or '\''
+    char quote = 0;        ///< 0, '"' or '\''
     char occurrence = 'a'; ///< 'f' first, 'l' last, 'a' all
 
     /// Applies one `-E name=value`; false with `error` set when it is not valid.

@@ -39,8 +39,7 @@ void appendJsonString(std::string &out, std::string_view s)
     out += '"';
 }
 
-void JsonPrinter::appendChildren(std::string &out, const Dissection &d, int32_t first,
-                                 int indent)
+void JsonPrinter::appendChildren(std::string &out, const Dissection &d, int32_t first, int indent)
 {
     const FieldTree &tree = d.fieldTree();
     const Registry &reg = d.registry();
@@ -89,7 +88,9 @@ void JsonPrinter::appendFrame(std::string &out, const Dissection &d)
     out += m_count++ ? ",\n" : "\n";
     char date[32] = "packets";
     const time_t t = time_t(d.frame().tsSec);
-    struct tm tm {};
+    struct tm tm
+    {
+    };
     if (gmtime_r(&t, &tm))
         strftime(date, sizeof date, "packets-%Y-%m-%d", &tm);
     out += "  {\n    \"_index\": ";

@@ -16,7 +16,7 @@ struct SummaryColumns
     bool hasTime = true; ///< false: the Time column stays blank
     int64_t relSec = 0;  ///< time since the first frame
     uint32_t relNsec = 0;
-    int digits = 6;      ///< the capture's time precision
+    int digits = 6; ///< the capture's time precision
     std::string_view source, destination, protocol;
     uint32_t length = 0;
     std::string_view info;

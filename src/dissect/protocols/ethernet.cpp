@@ -26,17 +26,43 @@ enum F { Dst, DstLg, DstIg, Src, SrcLg, SrcIg, Addr, Lg, Ig, Type, Len, Count };
 
 constexpr FieldDef kFields[] = {
     {"eth.dst", "Destination", FieldType::Ether},
-    {"eth.dst.lg", "LG bit", FieldType::Boolean, Base::None, 0x020000, {}, {},
+    {"eth.dst.lg",
+     "LG bit",
+     FieldType::Boolean,
+     Base::None,
+     0x020000,
+     {},
+     {},
      "Locally administered address (this is NOT the factory default)",
      "Globally unique address (factory default)"},
-    {"eth.dst.ig", "IG bit", FieldType::Boolean, Base::None, 0x010000, {}, {},
-     "Group address (multicast/broadcast)", "Individual address (unicast)"},
+    {"eth.dst.ig",
+     "IG bit",
+     FieldType::Boolean,
+     Base::None,
+     0x010000,
+     {},
+     {},
+     "Group address (multicast/broadcast)",
+     "Individual address (unicast)"},
     {"eth.src", "Source", FieldType::Ether},
-    {"eth.src.lg", "LG bit", FieldType::Boolean, Base::None, 0x020000, {}, {},
+    {"eth.src.lg",
+     "LG bit",
+     FieldType::Boolean,
+     Base::None,
+     0x020000,
+     {},
+     {},
      "Locally administered address (this is NOT the factory default)",
      "Globally unique address (factory default)"},
-    {"eth.src.ig", "IG bit", FieldType::Boolean, Base::None, 0x010000, {}, {},
-     "Group address (multicast/broadcast)", "Individual address (unicast)"},
+    {"eth.src.ig",
+     "IG bit",
+     FieldType::Boolean,
+     Base::None,
+     0x010000,
+     {},
+     {},
+     "Group address (multicast/broadcast)",
+     "Individual address (unicast)"},
     {"eth.addr", "Address", FieldType::Ether},
     {"eth.lg", "LG bit", FieldType::Boolean, Base::None, 0x020000},
     {"eth.ig", "IG bit", FieldType::Boolean, Base::None, 0x010000},
@@ -88,8 +114,8 @@ void dissectEthernet(Dissection &d, const Reader &r, Item parent)
     // dissect yet); what follows it is padding.
     Item len = d.addUInt(eth, s_f[Len], r, 12, 2);
     if (type > r.reportedFrom(14))
-        d.expert(len, r, 12, 2, Severity::Error, "Length field value goes past the end of the payload",
-                 Malformed);
+        d.expert(len, r, 12, 2, Severity::Error,
+                 "Length field value goes past the end of the payload", Malformed);
     d.info() = "IEEE 802.3 frame, length ";
     text::appendUInt(d.info(), type);
     d.data(r.sub(14, type), parent);

@@ -28,7 +28,6 @@
 
 namespace pl::proto {
 
-
 namespace {
 
 // clang-format off

@@ -44,7 +44,6 @@ enum F {
 };
 // clang-format on
 
-
 // The short forms Wireshark puts in the DS field's summary line.
 constexpr ValueName kDscpShort[] = {
     {0, "CS0"},   {1, "LE"},           {8, "CS1"},   {10, "AF11"}, {12, "AF12"}, {14, "AF13"},
@@ -52,7 +51,6 @@ constexpr ValueName kDscpShort[] = {
     {28, "AF32"}, {30, "AF33"},        {32, "CS4"},  {34, "AF41"}, {36, "AF42"}, {38, "AF43"},
     {40, "CS5"},  {44, "VOICE-ADMIT"}, {46, "EF"},   {48, "CS6"},  {56, "CS7"},
 };
-
 
 constexpr ValueName kChecksumStatus[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}};
 

@@ -1109,8 +1109,9 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     // and there is an IP layer to build the pseudo-header from.
     const uint16_t cksum = r.u16(16);
     Item ck = d.addUInt(tcp, s_f[Checksum], r, 16, 2);
-    const bool verify = d.prefs.verifyChecksums && !quoted && (d.net.version == 4 || d.net.version == 6) &&
-                        r.captured() == reported && reported <= 0xffff;
+    const bool verify = d.prefs.verifyChecksums && !quoted &&
+                        (d.net.version == 4 || d.net.version == 6) && r.captured() == reported &&
+                        reported <= 0xffff;
     if (verify) {
         uint64_t sum =
             checksum::pseudoHeader(d.net.version, d.net.src, d.net.dst, 6, uint32_t(reported));

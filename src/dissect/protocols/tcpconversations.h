@@ -57,7 +57,8 @@ struct ConversationKeyHash
             return w;
         };
         uint64_t h = k.version | uint64_t(k.portA) << 16 | uint64_t(k.portB) << 32;
-        for (const uint64_t w : {word(k.addrA), word(k.addrA + 8), word(k.addrB), word(k.addrB + 8)}) {
+        for (const uint64_t w :
+             {word(k.addrA), word(k.addrA + 8), word(k.addrB), word(k.addrB + 8)}) {
             h = (h ^ w) * 0x9e3779b97f4a7c15ull;
             h ^= h >> 29;
         }
