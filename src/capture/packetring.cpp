@@ -239,12 +239,17 @@ bool PacketRing::open(const RingConfig &config, uint32_t interfaceId)
     }
 
     // The filter's accept value is the snaplen: that is how the kernel truncates, so even
-    // "no filter" is a program.
+    // "no filter" is a program. A deferred filter is compiled later by applyFilter(), once the
+    // caller holds no privilege: libpcap's parser then never runs with capabilities.
     std::vector<sock_filter> program;
-    std::string filterError;
-    if (!compileFilter(config.filter, m_linkType, m_snaplen, program, filterError))
-        return fail(ErrorCode::BadFilter, filterError);
-    m_filterLength = program.size();
+    if (config.deferFilter) {
+        m_pendingFilter = config.filter;
+    } else {
+        std::string filterError;
+        if (!compileFilter(config.filter, m_linkType, m_snaplen, program, filterError))
+            return fail(ErrorCode::BadFilter, filterError);
+        m_filterLength = program.size();
+    }
 
     // Protocol 0: the socket is hooked into nothing until bind() names ETH_P_ALL, so no
     // packet can be queued before the drop-all filter is in place.
@@ -319,6 +324,25 @@ bool PacketRing::open(const RingConfig &config, uint32_t interfaceId)
             return failErrno("promiscuous mode on " + config.interface, errno);
     }
 
+    if (config.deferFilter)
+        return true; // the drop-all filter holds until applyFilter()
+    return attachRealFilter(program);
+}
+
+bool PacketRing::applyFilter()
+{
+    if (m_fd < 0)
+        return fail(ErrorCode::Other, "applyFilter on a ring that is not open");
+    std::vector<sock_filter> program;
+    std::string filterError;
+    if (!compileFilter(m_pendingFilter, m_linkType, m_snaplen, program, filterError))
+        return fail(ErrorCode::BadFilter, filterError);
+    m_filterLength = program.size();
+    return attachRealFilter(program);
+}
+
+bool PacketRing::attachRealFilter(const std::vector<sock_filter> &program)
+{
     // Belt and braces: whatever the ring took before now, it goes back unread. Then the real
     // filter replaces the drop-all one atomically.
     releaseAllBlocks();

@@ -21,6 +21,9 @@ struct RingConfig
     size_t bufferBytes = 32u << 20; ///< ring size; rounded to whole blocks, at least two
     int blockTimeoutMs = 50;        ///< TPACKET_V3 retire timeout: packets show within ~100 ms
     std::string filter;             ///< tcpdump syntax; empty = everything
+    /// Leave the drop-all filter in place and compile `filter` only in applyFilter(), which
+    /// the helper calls after dropping its privileges.
+    bool deferFilter = false;
 };
 
 /// What walkBlock needs to know about the ring a block comes from.
@@ -64,16 +67,21 @@ public:
 
     /// Needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode on some kernels). Compiles the
     /// filter for the interface's link type first, so a bad filter is refused before any
-    /// socket exists. Then: AF_PACKET SOCK_RAW socket with protocol 0 (nothing is queued yet),
+    /// socket exists (unless RingConfig::deferFilter: then applyFilter() does it). Then: AF_PACKET SOCK_RAW socket with protocol 0 (nothing is queued yet),
     /// a drop-all filter, PACKET_VERSION TPACKET_V3, PACKET_RESERVE (room to put back VLAN
     /// tags), PACKET_RX_RING, mmap, bind to the interface with ETH_P_ALL, promiscuous
-    /// membership if asked, release anything the ring holds, and only then the real filter. So
-    /// no packet that fails the filter is ever handed to read().
+    /// membership if asked, release anything the ring holds, and only then the real filter
+    /// (deferred: the drop-all filter stays until applyFilter()). So no packet that fails the
+    /// filter is ever handed to read().
     /// False: errorCode() and errorText() ("what: strerror") say why; a later open() may retry.
     /// NoPermission for EPERM/EACCES (show missingCapabilityHint()), NoSuchInterface, BadFilter
     /// (errorText is pcap's message), InterfaceDown (the interface is not up, as tcpdump
     /// refuses it), Other (including device types PacketRing cannot frame, see linkTypeForArphrd).
     bool open(const RingConfig &config, uint32_t interfaceId);
+    /// With RingConfig::deferFilter: compiles the filter (BadFilter with pcap's message when
+    /// it is wrong), releases what the ring holds and attaches it; packets flow from then on.
+    /// Needs no privilege.
+    bool applyFilter();
     void close();
 
     ErrorCode errorCode() const { return m_errorCode; }
@@ -108,6 +116,7 @@ private:
     bool failErrno(const std::string &what, int err);
     bool attachFilter(const std::vector<sock_filter> &program, const char *what);
     void releaseAllBlocks();
+    bool attachRealFilter(const std::vector<struct sock_filter> &program);
 
     int m_fd = -1;
     uint8_t *m_ring = nullptr;
@@ -121,6 +130,7 @@ private:
     bool m_loopback = false;
     size_t m_filterLength = 0;
     std::string m_name;
+    std::string m_pendingFilter;
     Stats m_stats;
     ErrorCode m_errorCode = ErrorCode::None;
     std::string m_errorText;

@@ -87,7 +87,8 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     uint64_t captured = 0;
     int status = 0;
     bool stopRequested = false;
-    bool failed = false; // a write error: stop, and take nothing more
+    bool failed = false;    // a write error: stop, and take nothing more
+    bool capturing = false; // the helper started: a final count is worth printing
     auto requestStop = [&] {
         if (!stopRequested && session.isRunning()) {
             stopRequested = true;
@@ -96,6 +97,7 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     };
 
     QObject::connect(&session, &ipc::ClientSession::started, [&](const ipc::Started &s) {
+        capturing = true;
         for (const auto &ifc : s.interfaces) {
             if (linkTypes.size() <= ifc.id)
                 linkTypes.resize(ifc.id + 1);
@@ -203,6 +205,8 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
         fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
         status = 2;
     }
+    if (!capturing)
+        return status ? status : 2;
     uint64_t kernelDropped = 0;
     for (const auto &i : lastStats.interfaces)
         kernelDropped += i.kernelDropped;

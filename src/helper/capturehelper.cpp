@@ -72,6 +72,7 @@ bool CaptureHelper::openRings(ipc::HelperConnection &connection, const ipc::Conf
         rc.bufferBytes = size_t(config.bufferMiB) << 20;
         rc.filter = config.filter.toStdString();
         rc.blockTimeoutMs = kBlockTimeoutMs;
+        rc.deferFilter = true; // compiled after the privilege drop, see run()
         auto ring = std::make_unique<capture::PacketRing>();
         if (!ring->open(rc, uint32_t(m_rings.size()))) {
             using E = capture::PacketRing::ErrorCode;
@@ -167,6 +168,16 @@ int CaptureHelper::run(ipc::HelperConnection &connection)
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent)
         return 0;
+
+    // The capture filter comes from the client: libpcap parses it only now, without any
+    // privilege. Until here every ring held a drop-all filter, so nothing was captured yet.
+    for (const auto &ring : m_rings)
+        if (!ring->applyFilter())
+            return fail(connection,
+                        ring->errorCode() == capture::PacketRing::ErrorCode::BadFilter
+                            ? ipc::ErrorCode::BadFilter
+                            : ipc::ErrorCode::Internal,
+                        ring->errorText());
 
     ipc::Hello hello;
     hello.helperVersion = QStringLiteral(PACKETLENS_VERSION);

@@ -321,6 +321,52 @@ private slots:
         QCOMPARE(ring->stats().received, uint64_t(kCount));
     }
 
+    void deferredFilterAppliedLater()
+    {
+        // The helper's order: open while privileged with the filter deferred (nothing flows),
+        // drop privileges, then compile and attach the filter.
+        auto cfg = config("plc0", "udp port 5555");
+        cfg.deferFilter = true;
+        auto ring = openRing(cfg, 0);
+        QVERIFY2(ring->isOpen(), ring->errorText().c_str());
+        int before = 0;
+        const auto p = payloadFor(7);
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(pltest::sendUdp(m_tx1, "10.99.1.1", 5555, p.data(), p.size()));
+        QVERIFY(readFor(*ring, [&](const Frame &) { ++before; }, 150));
+        QCOMPARE(before, 0); // the drop-all filter holds until applyFilter()
+
+        QVERIFY2(ring->applyFilter(), ring->errorText().c_str());
+        QVERIFY(ring->filterLength() > 1);
+        std::vector<uint32_t> seqs;
+        int others = 0;
+        auto onFrame = [&](const Frame &f) {
+            const Udp u = parseUdp(f);
+            if (u.ok && u.dport == 5555)
+                seqs.push_back(u.seq());
+            else
+                ++others;
+        };
+        for (uint32_t seq = 0; seq < 20; ++seq) {
+            const auto q = payloadFor(seq);
+            QVERIFY(pltest::sendUdp(m_tx1, "10.99.1.1", 6666, q.data(), q.size()));
+            QVERIFY(pltest::sendUdp(m_tx1, "10.99.1.1", 5555, q.data(), q.size()));
+        }
+        QVERIFY(readUntil(*ring, onFrame, [&] { return seqs.size() >= 20; }));
+        QCOMPARE(others, 0);
+        for (uint32_t i = 0; i < 20; ++i)
+            QCOMPARE(seqs[i], i); // nothing from before the filter, nothing twice
+
+        auto badCfg = config("plc0", "udp port");
+        badCfg.deferFilter = true;
+        auto bad = openRing(badCfg, 0);
+        QVERIFY2(bad->isOpen(), bad->errorText().c_str()); // opening does not parse it
+        QVERIFY(!bad->applyFilter());
+        QVERIFY(bad->errorCode() == pl::capture::PacketRing::ErrorCode::BadFilter);
+        QVERIFY2(bad->errorText().find("syntax error") != std::string::npos,
+                 bad->errorText().c_str());
+    }
+
     void nothingFromBeforeTheFilter()
     {
         // Traffic the filter rejects is already flowing while rings open: none of it may show.
