@@ -17,7 +17,10 @@ Dissection::Dissection(Mode mode)
 void Dissection::dissect(const Frame &frame, Session *session)
 {
     begin(frame, session);
+    m_revisit = session && frame.number <= session->framesSeen();
+    m_session->nextSerial();
     dispatch(Table::Core, CoreFrame, Reader(frame.data, frame.capLen, frame.wireLen), root());
+    m_session->frameDone(frame.number);
 }
 
 void Dissection::begin(const Frame &frame, Session *session)
@@ -39,6 +42,7 @@ void Dissection::begin(const Frame &frame, Session *session)
     m_scratch.clear();
     m_flags = 0;
     m_frozen = false;
+    m_revisit = false;
     m_depth = 0;
     net = {};
 }

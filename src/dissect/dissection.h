@@ -61,6 +61,16 @@ public:
     bool tree() const { return m_mode == Mode::Tree; }
     const Frame &frame() const { return *m_frame; }
     Session &session() { return *m_session; }
+    /// This frame was dissected before in this session: protocols answer from their FrameLog
+    /// (when the session remembers frames) instead of updating their cross-frame state.
+    bool revisit() const { return m_revisit; }
+    /// First pass with a session that remembers frames: protocols record into their FrameLog.
+    bool recording() const { return !m_revisit && m_session->remembersFrames(); }
+    /// On a revisit, `log`'s next record for this frame (null when none or not a revisit).
+    template <class Log> auto logged(Log &log) -> decltype(log.next(0, 0))
+    {
+        return m_revisit ? log.next(m_frame->number, m_session->serial()) : nullptr;
+    }
     const Registry &registry() const { return *m_registry; }
     const FieldTree &fieldTree() const { return m_tree; }
 
@@ -192,6 +202,7 @@ private:
     std::string m_scratch;
     uint8_t m_flags = 0;
     bool m_frozen = false;
+    bool m_revisit = false;
     int m_depth = 0;
 };
 

@@ -57,6 +57,8 @@ const QStringList kFields = {
     QStringLiteral("tcp.dstport"),
     QStringLiteral("tcp.seq_raw"),
     QStringLiteral("tcp.ack_raw"),
+    QStringLiteral("tcp.seq"),
+    QStringLiteral("tcp.ack"),
     QStringLiteral("tcp.hdr_len"),
     QStringLiteral("tcp.flags"),
     QStringLiteral("tcp.window_size_value"),
@@ -111,7 +113,11 @@ const Allowance *allowanceFor(const QString &relative)
 
 QStringList fieldArgs(const QString &file)
 {
-    QStringList args = {QStringLiteral("-r"), file, QStringLiteral("-T"), QStringLiteral("fields")};
+    // Both tools show raw TCP sequence numbers, so tcp.seq and tcp.ack compare too.
+    QStringList args = {
+        QStringLiteral("-r"), file,
+        QStringLiteral("-T"), QStringLiteral("fields"),
+        QStringLiteral("-o"), QStringLiteral("tcp.relative_sequence_numbers:FALSE")};
     for (const QString &f : kFields)
         args << QStringLiteral("-e") << f;
     return args;
@@ -167,8 +173,7 @@ private slots:
         // tshark 4.0 reports pcapng custom blocks as frames with no encapsulation; PacketLens
         // skips them (they hold no packet). An extra last column finds and drops them.
         QStringList tsharkArgs = fieldArgs(file);
-        tsharkArgs << QStringLiteral("-e") << QStringLiteral("frame.encap_type")
-                   << QStringLiteral("-o") << QStringLiteral("tcp.relative_sequence_numbers:FALSE");
+        tsharkArgs << QStringLiteral("-e") << QStringLiteral("frame.encap_type");
         const RunResult theirs = runProgram(tsharkPath(), tsharkArgs);
         const RunResult ours = runCli(fieldArgs(file));
         QCOMPARE(ours.exitCode, 0);

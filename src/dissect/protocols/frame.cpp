@@ -46,12 +46,27 @@ void diffTime(int64_t s1, uint32_t n1, int64_t s0, uint32_t n0, uint64_t &sec, u
     nsec = uint32_t(dn);
 }
 
+/// The previous frame's time, per frame, for time_delta on a revisit.
+struct PreviousTime
+{
+    int64_t sec;
+    uint32_t nsec;
+};
+using PreviousTimes = FrameLog<PreviousTime>;
+
 void dissectFrame(Dissection &d, const Reader &r, Item parent)
 {
     const Frame &f = d.frame();
     FrameTimes &times = d.session().state<FrameTimes>();
     if (!times.seen) {
         times = {true, f.tsSec, f.tsSec, f.tsNsec, f.tsNsec};
+    }
+    PreviousTime prev{times.prevSec, times.prevNsec};
+    if (d.revisit()) {
+        if (const PreviousTime *logged = d.logged(d.session().state<PreviousTimes>()))
+            prev = *logged;
+    } else if (d.recording()) {
+        d.session().state<PreviousTimes>().record(f.number, prev);
     }
 
     Item frame = d.addProtocol(parent, s_f.protocol(), r, 0, r.captured());
@@ -75,7 +90,7 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
             d.addGenerated(frame, s_f[TimeEpoch], uint64_t(f.tsSec), f.tsNsec, false);
             uint64_t sec;
             uint32_t nsec;
-            diffTime(f.tsSec, f.tsNsec, times.prevSec, times.prevNsec, sec, nsec);
+            diffTime(f.tsSec, f.tsNsec, prev.sec, prev.nsec, sec, nsec);
             d.addGenerated(frame, s_f[TimeDelta], sec, nsec);
             diffTime(f.tsSec, f.tsNsec, times.firstSec, times.firstNsec, sec, nsec);
             d.addGenerated(frame, s_f[TimeRelative], sec, nsec);
@@ -85,8 +100,10 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
         d.addGenerated(frame, s_f[Len], f.wireLen, 0, false);
         d.addGenerated(frame, s_f[CapLen], f.capLen, 0, false);
     }
-    times.prevSec = f.tsSec;
-    times.prevNsec = f.tsNsec;
+    if (!d.revisit()) {
+        times.prevSec = f.tsSec;
+        times.prevNsec = f.tsNsec;
+    }
 
     if (!d.dispatch(Table::LinkType, f.linkType, r, parent)) {
         d.setProtocol("UNKNOWN");

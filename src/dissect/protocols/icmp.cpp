@@ -353,6 +353,11 @@ struct EchoRequests
     }
 };
 
+/// For each echo reply of the first pass, the request it matched (frame 0: none).
+struct EchoReplyLog : FrameLog<EchoRequests::Request>
+{
+};
+
 // Wireshark shows a BASE_NONE status by name only: "[Checksum Status: Good]".
 void addStatus(Dissection &d, Item icmp, uint8_t status)
 {
@@ -490,11 +495,22 @@ void dissectIcmp(Dissection &d, const Reader &r, Item parent)
             key.ident = ident;
             key.seq = seq;
             const Frame &f = d.frame();
-            if (request) {
+            // A reply names the request the first pass matched, also when seen again.
+            auto &log = d.session().state<EchoReplyLog>();
+            const EchoRequests::Request *logged = d.logged(log);
+            const EchoRequests::Request *match = nullptr;
+            if (logged) {
+                match = logged->frame ? logged : nullptr;
+            } else if (request) {
                 echo.add(key, {f.number, f.tsSec, f.tsNsec});
             } else if (auto it = echo.requests.find(key);
                        it != echo.requests.end() && it->second.frame < f.number) {
-                const EchoRequests::Request &req = it->second;
+                match = &it->second;
+            }
+            if (!logged && d.recording())
+                log.record(f.number, match ? *match : EchoRequests::Request{});
+            if (match) {
+                const EchoRequests::Request &req = *match;
                 std::string &info = d.info();
                 info += " (request in ";
                 text::appendUInt(info, req.frame);

@@ -298,6 +298,11 @@ struct EchoRequests
     std::map<Key, uint64_t> frames;
 };
 
+/// For each echo reply of the first pass, the frame of the request it matched (0: none).
+struct EchoReplyLog : FrameLog<uint64_t>
+{
+};
+
 ValueNames codeNames(uint8_t type)
 {
     switch (type) {
@@ -488,13 +493,25 @@ void dissectEcho(Dissection &d, const Reader &r, Item icmp, uint8_t type)
         std::memcpy(key.addrs.data(), request ? d.net.src : d.net.dst, 16);
         std::memcpy(key.addrs.data() + 16, request ? d.net.dst : d.net.src, 16);
         key.idSeq = uint32_t(id) << 16 | seq;
-        if (request) {
-            seen.frames.try_emplace(key, d.frame().number);
+        // A reply names the request the first pass matched, also when seen again.
+        const uint64_t number = d.frame().number;
+        auto &log = d.session().state<EchoReplyLog>();
+        const uint64_t *logged = d.logged(log);
+        uint64_t match = 0;
+        if (logged) {
+            match = *logged;
+        } else if (request) {
+            seen.frames.try_emplace(key, number);
         } else if (auto it = seen.frames.find(key);
-                   it != seen.frames.end() && it->second < d.frame().number) {
-            d.addGenerated(icmp, s_f[RespTo], it->second);
+                   it != seen.frames.end() && it->second < number) {
+            match = it->second;
+        }
+        if (!logged && d.recording())
+            log.record(number, match);
+        if (match) {
+            d.addGenerated(icmp, s_f[RespTo], match);
             info += " (request in ";
-            text::appendUInt(info, it->second);
+            text::appendUInt(info, match);
             info += ')';
         }
     }

@@ -304,11 +304,20 @@ struct TcpConversation
 
 using TcpConversations = ConversationTable<TcpConversation>;
 
+/// A segment's conversation as the first pass saw it, for revisits.
+struct TcpSnapshot
+{
+    uint32_t index;
+    TcpConversation conversation;
+    int8_t dir;
+};
+
 /// Per-segment facts the option parser needs and fills.
 struct Segment
 {
     uint16_t flags = 0;
     uint32_t sackBase = 0; ///< SACK edges are in the peer's sequence space
+    bool relative = false; ///< edges shown relative to sackBase
     bool mssSeen = false;
     bool mptcp = false;
     int8_t wsShift = -1;
@@ -784,10 +793,11 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             for (size_t b = 0; b < blocks && it; ++b) {
                 const size_t q = pos + 2 + b * 8;
                 const uint32_t le = o.u32(q) - s.sackBase, re = o.u32(q + 4) - s.sackBase;
+                const char *tail = s.relative ? " (relative)" : "";
                 label(d, d.addValue(it, s_f[SackLe], o, q, 4, le),
-                      [&] { return "left edge = " + text::uintString(le) + " (relative)"; });
+                      [&] { return "left edge = " + text::uintString(le) + tail; });
                 label(d, d.addValue(it, s_f[SackRe], o, q + 4, 4, re),
-                      [&] { return "right edge = " + text::uintString(re) + " (relative)"; });
+                      [&] { return "right edge = " + text::uintString(re) + tail; });
             }
             d.addGenerated(it, s_f[SackCount], blocks);
             addSummary(s, d, longName);
@@ -934,37 +944,50 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
 
     // Conversation state: relative numbers, stream index, window scaling.
     TcpConversations::Entry *conv = nullptr;
+    TcpConversations::Entry revisited; // the first pass's view, when this frame comes again
     int dir = 0;
     if (!quoted) {
-        bool reversed = false, created = false;
-        const ConversationKey key = ConversationKey::make(d.net, sport, dport, reversed);
-        TcpConversations &table = d.session().state<TcpConversations>();
-        conv = &table.findOrCreate(key, created);
-        dir = reversed ? 1 : 0;
-        // A new SYN with another initial sequence number reuses the ports for a new
-        // connection: a new stream, as in Wireshark.
-        const Flow &f = conv->data.flow[dir];
-        if (!created && (flags & (kSyn | kAck)) == kSyn && f.baseSet && f.base != seqRaw)
-            conv = &table.restart(key);
-        if (!shortSegment) {
-            Flow &fwd = conv->data.flow[dir];
-            Flow &rev = conv->data.flow[1 - dir];
-            if (flags & kSyn) {
-                fwd.base = seqRaw;
-                fwd.baseSet = true;
-            } else if (!fwd.baseSet) {
-                // Joined mid-stream: this segment's first byte counts as 1.
-                fwd.base = seqRaw - 1;
-                fwd.baseSet = true;
+        auto &log = d.session().state<FrameLog<TcpSnapshot>>();
+        const TcpSnapshot *logged = d.logged(log);
+        if (logged) {
+            revisited.index = logged->index;
+            revisited.data = logged->conversation;
+            dir = logged->dir;
+            conv = &revisited;
+        } else {
+            bool reversed = false, created = false;
+            const ConversationKey key = ConversationKey::make(d.net, sport, dport, reversed);
+            TcpConversations &table = d.session().state<TcpConversations>();
+            conv = &table.findOrCreate(key, created);
+            dir = reversed ? 1 : 0;
+            // A new SYN with another initial sequence number reuses the ports for a new
+            // connection: a new stream, as in Wireshark.
+            const Flow &f = conv->data.flow[dir];
+            if (!created && (flags & (kSyn | kAck)) == kSyn && f.baseSet && f.base != seqRaw)
+                conv = &table.restart(key);
+            if (!shortSegment) {
+                Flow &fwd = conv->data.flow[dir];
+                Flow &rev = conv->data.flow[1 - dir];
+                if (flags & kSyn) {
+                    fwd.base = seqRaw;
+                    fwd.baseSet = true;
+                } else if (!fwd.baseSet) {
+                    // Joined mid-stream: this segment's first byte counts as 1.
+                    fwd.base = seqRaw - 1;
+                    fwd.baseSet = true;
+                }
+                if ((flags & kAck) && !rev.baseSet) {
+                    rev.base = ackRaw - 1;
+                    rev.baseSet = true;
+                }
             }
-            if ((flags & kAck) && !rev.baseSet) {
-                rev.base = ackRaw - 1;
-                rev.baseSet = true;
-            }
+            if (d.recording())
+                log.record(d.frame().number, {conv->index, conv->data, int8_t(dir)});
         }
     }
 
-    const bool relative = conv && !shortSegment;
+    // -o tcp.relative_sequence_numbers:FALSE shows the raw numbers, as tshark does.
+    const bool relative = conv && !shortSegment && d.prefs.tcpRelativeSequenceNumbers;
     const Flow *fwd = conv ? &conv->data.flow[dir] : nullptr;
     const Flow *rev = conv ? &conv->data.flow[1 - dir] : nullptr;
     const uint32_t seq = relative ? seqRaw - fwd->base : seqRaw;
@@ -994,9 +1017,10 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     }
 
     Item seqItem = d.addValue(tcp, s_f[Seq], r, 4, 4, seq);
-    label(d, seqItem, [&] {
-        return "Sequence Number: " + text::uintString(seq) + "    (relative sequence number)";
-    });
+    if (relative)
+        label(d, seqItem, [&] {
+            return "Sequence Number: " + text::uintString(seq) + "    (relative sequence number)";
+        });
     d.addUInt(tcp, s_f[SeqRaw], r, 4, 4);
 
     if (hlen < 20) {
@@ -1182,6 +1206,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     s.flags = flags;
     s.info = &info;
     s.sackBase = relative ? rev->base : 0;
+    s.relative = relative;
     if (hlen > 20)
         dissectOptions(d, tcp, r.sub(20, hlen - 20), s);
 

@@ -70,6 +70,11 @@ void addStatus(Dissection &d, Item parent, Status st)
         d.setText(it, "Checksum Status: " + std::string(nameOf(kChecksumStatus, st)));
 }
 
+/// udp.stream per frame, for revisits (a type of its own: Session keys state by type).
+struct UdpStreamLog : FrameLog<uint32_t>
+{
+};
+
 void dissectUdp(Dissection &d, const Reader &r, Item parent)
 {
     d.setProtocol("UDP");
@@ -168,10 +173,20 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
     }
 
     {
-        bool reversed = false, created = false;
-        const ConversationKey key = ConversationKey::make(d.net, sport, dport, reversed);
-        const auto &conv = d.session().state<UdpConversations>().findOrCreate(key, created);
-        d.addGenerated(udp, s_f[Stream], conv.index);
+        // The stream index as the first pass numbered it, also when the frame comes again.
+        auto &log = d.session().state<UdpStreamLog>();
+        const uint32_t *logged = d.logged(log);
+        uint32_t index = 0;
+        if (logged) {
+            index = *logged;
+        } else {
+            bool reversed = false, created = false;
+            const ConversationKey key = ConversationKey::make(d.net, sport, dport, reversed);
+            index = d.session().state<UdpConversations>().findOrCreate(key, created).index;
+            if (d.recording())
+                log.record(d.frame().number, index);
+        }
+        d.addGenerated(udp, s_f[Stream], index);
     }
 
     const Reader payload = dgram.sub(8);
