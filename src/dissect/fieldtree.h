@@ -103,8 +103,8 @@ public:
         }
     }
 
-    /// Deepest node whose byte range holds `frameOffset` (visible nodes only), or -1: what a
-    /// click in the hex pane selects.
+    /// The most specific visible node whose bytes hold `frameOffset` (the last in tree order,
+    /// as Wireshark picks it), or -1: what a click in the hex pane selects.
     int32_t nodeAt(uint32_t frameOffset) const;
 
 private:

@@ -1,0 +1,263 @@
+#include "mainwindow.h"
+
+#include "app/hexview.h"
+#include "app/packetlistmodel.h"
+#include "app/prototreemodel.h"
+#include "ui_mainwindow.h"
+
+#include <QActionGroup>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QToolButton>
+#include <functional>
+
+namespace pl {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_store(new PacketStore(this)),
+      m_packetModel(new PacketListModel(m_store, this)), m_treeModel(new ProtoTreeModel(this))
+{
+    m_ui->setupUi(this);
+    m_ui->packetList->setModel(m_packetModel);
+    m_ui->packetList->verticalHeader()->setDefaultSectionSize(
+        m_ui->packetList->fontMetrics().height() + 4);
+    m_ui->packetList->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    const int widths[] = {70, 110, 160, 160, 80, 70};
+    for (int c = 0; c < int(std::size(widths)); ++c)
+        m_ui->packetList->setColumnWidth(c, widths[c]);
+    m_ui->detailTree->setModel(m_treeModel);
+    // Wireshark's proportions: list, details, bytes.
+    m_ui->splitter->setStretchFactor(0, 5);
+    m_ui->splitter->setStretchFactor(1, 3);
+    m_ui->splitter->setStretchFactor(2, 2);
+    m_ui->splitter->setSizes({400, 240, 160});
+
+    m_statusFile = new QLabel(this);
+    m_statusCounts = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(160);
+    m_progress->setVisible(false);
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setVisible(false);
+    statusBar()->addWidget(m_statusFile, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_statusCounts);
+
+    connectActions();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QTableView *MainWindow::packetList() const
+{
+    return m_ui->packetList;
+}
+
+QTreeView *MainWindow::detailTree() const
+{
+    return m_ui->detailTree;
+}
+
+HexView *MainWindow::hexView() const
+{
+    return m_ui->hexView;
+}
+
+void MainWindow::connectActions()
+{
+    connect(m_ui->actionOpen, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Capture File"), QString(),
+            tr("Capture files (*.pcap *.pcapng *.cap *.pcap.gz);;All files (*)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About PacketLens"),
+                           tr("PacketLens %1\nA packet analyzer: as correct as tshark, fast on "
+                              "big captures, never privileged itself.")
+                               .arg(QStringLiteral(PACKETLENS_VERSION)));
+    });
+
+    auto *timeFormats = new QActionGroup(this);
+    const std::pair<QAction *, PacketListModel::TimeFormat> formats[] = {
+        {m_ui->actionTimeRelative, PacketListModel::TimeFormat::Relative},
+        {m_ui->actionTimeAbsolute, PacketListModel::TimeFormat::Absolute},
+        {m_ui->actionTimeDelta, PacketListModel::TimeFormat::Delta},
+        {m_ui->actionTimeUtc, PacketListModel::TimeFormat::Utc},
+        {m_ui->actionTimeEpoch, PacketListModel::TimeFormat::Epoch},
+    };
+    for (const auto &[action, format] : formats) {
+        timeFormats->addAction(action);
+        connect(action, &QAction::triggered, this,
+                [this, format = format] { m_packetModel->setTimeFormat(format); });
+    }
+    connect(m_ui->actionExpandAll, &QAction::triggered, m_ui->detailTree, &QTreeView::expandAll);
+    connect(m_ui->actionCollapseAll, &QAction::triggered, m_ui->detailTree,
+            &QTreeView::collapseAll);
+    connect(m_ui->actionFirstPacket, &QAction::triggered, this, [this] {
+        if (m_packetModel->rowCount() > 0)
+            m_ui->packetList->selectRow(0);
+    });
+    connect(m_ui->actionLastPacket, &QAction::triggered, this, [this] {
+        if (m_packetModel->rowCount() > 0)
+            m_ui->packetList->selectRow(m_packetModel->rowCount() - 1);
+    });
+    connect(m_ui->actionGoToPacket, &QAction::triggered, this, [this] {
+        const int rows = m_packetModel->rowCount();
+        if (rows == 0)
+            return;
+        bool ok = false;
+        const int n = QInputDialog::getInt(this, tr("Go to Packet"), tr("Packet number:"), 1, 1,
+                                           rows, 1, &ok);
+        if (ok)
+            m_ui->packetList->selectRow(n - 1);
+    });
+
+    connect(m_ui->packetList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { showPacket(current.row()); });
+    connect(m_ui->detailTree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) { onTreeCurrentChanged(current); });
+    connect(m_ui->detailTree, &QTreeView::expanded, this,
+            [this](const QModelIndex &i) { rememberExpansion(i, true); });
+    connect(m_ui->detailTree, &QTreeView::collapsed, this,
+            [this](const QModelIndex &i) { rememberExpansion(i, false); });
+    connect(m_ui->hexView, &HexView::byteClicked, this, &MainWindow::onByteClicked);
+
+    connect(m_store, &PacketStore::packetsAppended, this, &MainWindow::onPacketsAppended);
+    connect(m_store, &PacketStore::loadingFinished, this, &MainWindow::onLoadingFinished);
+    connect(m_store, &PacketStore::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+    });
+    connect(m_cancel, &QToolButton::clicked, m_store, &PacketStore::cancel);
+}
+
+bool MainWindow::openFile(const QString &path, bool quiet)
+{
+    m_treeModel->clear();
+    m_ui->hexView->setData({});
+    if (!m_store->open(path)) {
+        const QString message = m_store->errorString();
+        m_statusFile->setText(message);
+        if (!quiet)
+            QMessageBox::warning(this, tr("Cannot Open Capture File"), message);
+        setWindowTitle(tr("PacketLens"));
+        updateStatus();
+        return false;
+    }
+    const QString name = QFileInfo(path).fileName();
+    setWindowTitle(tr("%1 — PacketLens").arg(name));
+    m_statusFile->setText(QDir::toNativeSeparators(path));
+    m_progress->setVisible(true);
+    m_cancel->setVisible(true);
+    updateStatus();
+    return true;
+}
+
+void MainWindow::onPacketsAppended()
+{
+    // Show the first packet as soon as there is one, like Wireshark.
+    if (!m_ui->packetList->currentIndex().isValid() && m_packetModel->rowCount() > 0)
+        m_ui->packetList->selectRow(0);
+    updateStatus();
+}
+
+void MainWindow::onLoadingFinished()
+{
+    m_progress->setVisible(false);
+    m_cancel->setVisible(false);
+    if (m_store->damaged()) {
+        // A damaged file opens up to the damage; say where it stopped, without a modal wait.
+        const QString message =
+            tr("The file is damaged; the packets before the damage were loaded.\n%1")
+                .arg(m_store->errorString());
+        m_statusFile->setText(m_store->errorString());
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Damaged Capture File"), message,
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    const qsizetype n = m_store->count();
+    m_statusCounts->setText(tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: 0").arg(n));
+}
+
+void MainWindow::showPacket(int row)
+{
+    if (row < 0 || row >= m_packetModel->rowCount() ||
+        !m_store->dissect(row, m_dissection, m_packet)) {
+        m_treeModel->clear();
+        m_ui->hexView->setData({});
+        return;
+    }
+    m_treeModel->setPacket(m_dissection);
+    m_ui->hexView->setData(QByteArray(reinterpret_cast<const char *>(m_packet.frame.data),
+                                      qsizetype(m_packet.frame.capLen)));
+    restoreExpansion();
+}
+
+void MainWindow::rememberExpansion(const QModelIndex &index, bool expanded)
+{
+    const QString key = m_treeModel->pathKey(index);
+    if (expanded)
+        m_expanded.insert(key);
+    else
+        m_expanded.remove(key);
+}
+
+void MainWindow::restoreExpansion()
+{
+    // Branches stay open from packet to packet of the same shape, as in Wireshark.
+    const QSet<QString> wanted = m_expanded;
+    std::function<void(const QModelIndex &)> walk = [&](const QModelIndex &parent) {
+        for (int r = 0; r < m_treeModel->rowCount(parent); ++r) {
+            const QModelIndex i = m_treeModel->index(r, 0, parent);
+            if (wanted.contains(m_treeModel->pathKey(i))) {
+                m_ui->detailTree->expand(i);
+                walk(i);
+            }
+        }
+    };
+    walk({});
+    m_expanded = wanted;
+}
+
+void MainWindow::onTreeCurrentChanged(const QModelIndex &current)
+{
+    if (!current.isValid()) {
+        m_ui->hexView->setHighlight(0, 0);
+        return;
+    }
+    const int offset = current.data(ProtoTreeModel::OffsetRole).toInt();
+    const int length = current.data(ProtoTreeModel::LengthRole).toInt();
+    m_ui->hexView->setHighlight(offset, length);
+}
+
+void MainWindow::onByteClicked(int offset)
+{
+    const QModelIndex index = m_treeModel->indexForOffset(offset);
+    if (!index.isValid())
+        return;
+    for (QModelIndex p = index.parent(); p.isValid(); p = p.parent())
+        m_ui->detailTree->expand(p);
+    m_ui->detailTree->setCurrentIndex(index);
+    m_ui->detailTree->scrollTo(index);
+}
+
+} // namespace pl

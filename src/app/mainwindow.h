@@ -1,0 +1,71 @@
+#pragma once
+
+#include "analysis/packetstore.h"
+#include "capfile/capturefilereader.h"
+#include "dissect/dissection.h"
+
+#include <QMainWindow>
+#include <QSet>
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QTableView;
+class QToolButton;
+class QTreeView;
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace pl {
+
+class HexView;
+class PacketListModel;
+class ProtoTreeModel;
+
+/// The application window: packet list on top, the selected packet's detail tree, its bytes;
+/// clicking a tree item highlights its bytes and clicking a byte selects its field.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a capture file (the first rows show while the rest loads); false with a message
+    /// in the status bar (and a dialog unless `quiet`) when it cannot be opened.
+    bool openFile(const QString &path, bool quiet = false);
+
+    PacketStore *store() const { return m_store; }
+    PacketListModel *packetModel() const { return m_packetModel; }
+    ProtoTreeModel *treeModel() const { return m_treeModel; }
+    QTableView *packetList() const;
+    QTreeView *detailTree() const;
+    HexView *hexView() const;
+
+private:
+    void connectActions();
+    void showPacket(int row);
+    void onTreeCurrentChanged(const QModelIndex &current);
+    void onByteClicked(int offset);
+    void onPacketsAppended();
+    void onLoadingFinished();
+    void updateStatus();
+    void restoreExpansion();
+    void rememberExpansion(const QModelIndex &index, bool expanded);
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    PacketStore *m_store;
+    PacketListModel *m_packetModel;
+    ProtoTreeModel *m_treeModel;
+    Dissection m_dissection{Dissection::Mode::Tree};
+    CapturedPacket m_packet;
+    QLabel *m_statusCounts;
+    QLabel *m_statusFile;
+    QProgressBar *m_progress;
+    QToolButton *m_cancel;
+    QSet<QString> m_expanded; ///< tree branches the user opened, kept across packets
+};
+
+} // namespace pl

@@ -1,0 +1,366 @@
+#include "prototreemodel.h"
+
+#include "dissect/dissection.h"
+#include "dissect/fieldformat.h"
+#include "dissect/registry.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+#include <QStringList>
+
+namespace pl {
+
+namespace {
+
+// Fixed colours, not palette roles: they mean "error" and "warning" in every theme, so the
+// text on them is set dark as well (a dark theme's light text would not read on them).
+const QColor kErrorBackground(0xff, 0x5c, 0x5c);
+const QColor kWarningBackground(0xff, 0xea, 0x7a);
+const QColor kNoteBackground(0xa0, 0xe0, 0xf0);
+const QColor kMarkedText(0x10, 0x10, 0x10);
+const QColor kGeneratedText(0x80, 0x80, 0x80);
+
+enum class Tone { None, Note, Warning, Error };
+
+Tone toneOf(const FieldNode &n)
+{
+    if (n.flags & (Malformed | BadChecksum))
+        return Tone::Error;
+    if (n.flags & Expert) {
+        const auto sev = Severity(n.value);
+        if (sev == Severity::Error)
+            return Tone::Error;
+        if (sev == Severity::Warning)
+            return Tone::Warning;
+        if (sev == Severity::Note)
+            return Tone::Note;
+    }
+    // A short capture is not a fault of the packet: a warning, unless something above made it
+    // an error.
+    if (n.flags & Truncated)
+        return Tone::Warning;
+    return Tone::None;
+}
+
+QLatin1String severityName(uint64_t value)
+{
+    switch (Severity(value)) {
+    case Severity::Comment:
+        return QLatin1String("Comment");
+    case Severity::Chat:
+        return QLatin1String("Chat");
+    case Severity::Note:
+        return QLatin1String("Note");
+    case Severity::Warning:
+        return QLatin1String("Warning");
+    case Severity::Error:
+        return QLatin1String("Error");
+    }
+    return QLatin1String("Note");
+}
+
+} // namespace
+
+ProtoTreeModel::ProtoTreeModel(QObject *parent) : QAbstractItemModel(parent)
+{
+    clear();
+}
+
+void ProtoTreeModel::setPacket(const Dissection &d)
+{
+    beginResetModel();
+    m_registry = &d.registry();
+    m_tree = d.fieldTree();
+    const Frame &f = d.frame();
+    m_bytes.assign(f.data, f.data + f.capLen);
+
+    const size_t n = m_tree.size();
+    m_row.assign(n, -1);
+    m_kidsBegin.assign(n, 0);
+    m_kidsCount.assign(n, 0);
+    m_kids.clear();
+    m_labels.assign(n, QString());
+    m_haveLabel.assign(n, false);
+
+    // Visibility first: a parent's index is always below its children's (FieldTree::append),
+    // so one pass in index order sees every parent before its children.
+    m_row[0] = 0;
+    std::vector<bool> shown(n, false);
+    shown[0] = true;
+    for (size_t i = 1; i < n; ++i) {
+        const FieldNode &node = m_tree.node(int32_t(i));
+        shown[i] = !(node.flags & Hidden) && node.parent >= 0 && shown[size_t(node.parent)];
+    }
+    for (size_t i = 0; i < n; ++i) {
+        if (!shown[i])
+            continue;
+        m_kidsBegin[i] = int32_t(m_kids.size());
+        int32_t row = 0;
+        for (int32_t c = m_tree.node(int32_t(i)).firstChild; c >= 0; c = m_tree.node(c).next) {
+            if (!shown[size_t(c)])
+                continue;
+            m_row[size_t(c)] = row++;
+            m_kids.push_back(c);
+        }
+        m_kidsCount[i] = row;
+    }
+    endResetModel();
+}
+
+void ProtoTreeModel::clear()
+{
+    beginResetModel();
+    m_registry = nullptr;
+    m_tree.clear();
+    m_bytes.clear();
+    m_row.assign(1, 0);
+    m_kidsBegin.assign(1, 0);
+    m_kidsCount.assign(1, 0);
+    m_kids.clear();
+    m_labels.assign(1, QString());
+    m_haveLabel.assign(1, false);
+    endResetModel();
+}
+
+int32_t ProtoTreeModel::nodeOf(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this)
+        return -1;
+    return int32_t(index.internalId());
+}
+
+QModelIndex ProtoTreeModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (column != 0 || row < 0 || (parent.isValid() && parent.column() != 0))
+        return {};
+    const int32_t p = parent.isValid() ? nodeOf(parent) : FieldTree::root();
+    if (p < 0 || size_t(p) >= m_row.size() || row >= m_kidsCount[size_t(p)])
+        return {};
+    const int32_t child = m_kids[size_t(m_kidsBegin[size_t(p)] + row)];
+    return createIndex(row, 0, quintptr(child));
+}
+
+QModelIndex ProtoTreeModel::parent(const QModelIndex &child) const
+{
+    const int32_t c = nodeOf(child);
+    if (c <= 0)
+        return {};
+    const int32_t p = m_tree.node(c).parent;
+    if (p <= 0) // the invisible root
+        return {};
+    return createIndex(m_row[size_t(p)], 0, quintptr(p));
+}
+
+int ProtoTreeModel::rowCount(const QModelIndex &parent) const
+{
+    if (parent.isValid() && parent.column() != 0)
+        return 0;
+    const int32_t p = parent.isValid() ? nodeOf(parent) : FieldTree::root();
+    return p < 0 ? 0 : m_kidsCount[size_t(p)];
+}
+
+int ProtoTreeModel::columnCount(const QModelIndex &) const
+{
+    return 1;
+}
+
+bool ProtoTreeModel::hasChildren(const QModelIndex &parent) const
+{
+    return rowCount(parent) > 0;
+}
+
+QString ProtoTreeModel::label(int32_t node) const
+{
+    if (!m_haveLabel[size_t(node)]) {
+        m_labels[size_t(node)] =
+            QString::fromStdString(fieldformat::label(*m_registry, m_tree, node, m_bytes.data()));
+        m_haveLabel[size_t(node)] = true;
+    }
+    return m_labels[size_t(node)];
+}
+
+QString ProtoTreeModel::toolTip(int32_t node) const
+{
+    const FieldNode &n = m_tree.node(node);
+    QStringList lines;
+    if (n.flags & Expert)
+        lines << QStringLiteral("Expert info (%1): %2").arg(severityName(n.value), label(node));
+    if (n.flags & Malformed)
+        lines << QStringLiteral("Malformed: a length field or value is inconsistent with the "
+                                "bytes");
+    if (n.flags & Truncated)
+        lines << QStringLiteral("Truncated: the capture stopped before these bytes (snapshot "
+                                "length)");
+    if (n.flags & BadChecksum)
+        lines << QStringLiteral("Bad checksum: the checksum in the packet does not match the "
+                                "one computed over its bytes (often checksum offloading on the "
+                                "capturing host)");
+    if (n.flags & Generated)
+        lines << QStringLiteral("Generated: computed by the analyzer, not present in the bytes");
+    QString where;
+    if (n.field >= 0)
+        where = QString::fromUtf8(m_registry->field(n.field).abbrev.data(),
+                                  qsizetype(m_registry->field(n.field).abbrev.size()));
+    if (n.length > 0) {
+        const QString range =
+            n.length == 1 ? QStringLiteral("1 byte at offset %1").arg(n.offset)
+                          : QStringLiteral("%1 bytes at offset %2").arg(n.length).arg(n.offset);
+        where = where.isEmpty() ? range : where + QStringLiteral(", ") + range;
+    }
+    if (!where.isEmpty())
+        lines << where;
+    return lines.join(QLatin1Char('\n'));
+}
+
+QVariant ProtoTreeModel::data(const QModelIndex &index, int role) const
+{
+    const int32_t node = nodeOf(index);
+    if (node <= 0 || size_t(node) >= m_row.size())
+        return {};
+    const FieldNode &n = m_tree.node(node);
+    switch (role) {
+    case Qt::DisplayRole:
+        return label(node);
+    case Qt::ToolTipRole:
+        return toolTip(node);
+    case Qt::BackgroundRole:
+        switch (toneOf(n)) {
+        case Tone::Error:
+            return QBrush(kErrorBackground);
+        case Tone::Warning:
+            return QBrush(kWarningBackground);
+        case Tone::Note:
+            return QBrush(kNoteBackground);
+        case Tone::None:
+            return {};
+        }
+        return {};
+    case Qt::ForegroundRole:
+        if (toneOf(n) != Tone::None)
+            return QBrush(kMarkedText);
+        if (n.flags & Generated)
+            return QBrush(kGeneratedText);
+        return {};
+    case Qt::FontRole:
+        if (n.flags & Generated) {
+            QFont f;
+            f.setItalic(true);
+            return f;
+        }
+        return {};
+    case OffsetRole:
+        return int(n.offset);
+    case LengthRole:
+        return int(n.length);
+    case FieldNameRole:
+        if (n.field < 0)
+            return QString();
+        return QString::fromUtf8(m_registry->field(n.field).abbrev.data(),
+                                 qsizetype(m_registry->field(n.field).abbrev.size()));
+    case FieldValueRole: {
+        if (n.field < 0)
+            return QString();
+        std::string s;
+        fieldformat::appendValue(s, *m_registry, m_tree, node, m_bytes.data());
+        return QString::fromStdString(s);
+    }
+    case FlagsRole:
+        return int(n.flags);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> ProtoTreeModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractItemModel::roleNames();
+    names.insert(OffsetRole, "offset");
+    names.insert(LengthRole, "length");
+    names.insert(FieldNameRole, "fieldName");
+    names.insert(FieldValueRole, "fieldValue");
+    names.insert(FlagsRole, "flags");
+    return names;
+}
+
+QModelIndex ProtoTreeModel::indexForNode(int32_t node) const
+{
+    if (node <= 0 || size_t(node) >= m_row.size() || !visible(node))
+        return {};
+    return createIndex(m_row[size_t(node)], 0, quintptr(node));
+}
+
+QModelIndex ProtoTreeModel::indexForOffset(int byteOffset) const
+{
+    if (byteOffset < 0 || size_t(byteOffset) >= m_bytes.size())
+        return {};
+    return indexForNode(m_tree.nodeAt(uint32_t(byteOffset)));
+}
+
+QString ProtoTreeModel::keyBase(int32_t node) const
+{
+    const FieldNode &n = m_tree.node(node);
+    if (n.flags & Expert)
+        return QStringLiteral("!expert");
+    if (n.field >= 0) {
+        const auto abbrev = m_registry->field(n.field).abbrev;
+        return QString::fromUtf8(abbrev.data(), qsizetype(abbrev.size()));
+    }
+    // A text item: its heading without the value part ("Options: (20 bytes)" -> "Options"),
+    // which stays the same from one packet to the next.
+    const QString text = label(node);
+    qsizetype end = text.size();
+    for (const QChar stop : {QLatin1Char(':'), QLatin1Char('('), QLatin1Char('=')}) {
+        const qsizetype at = text.indexOf(stop);
+        if (at >= 0 && at < end)
+            end = at;
+    }
+    return QLatin1Char('~') + text.left(end).trimmed();
+}
+
+QString ProtoTreeModel::keyComponent(int32_t node) const
+{
+    const QString base = keyBase(node);
+    // Position among the visible siblings with the same base, for repeated fields.
+    int nth = 0;
+    const int32_t begin = m_kidsBegin[size_t(m_tree.node(node).parent)];
+    for (int32_t k = 0; k < m_row[size_t(node)]; ++k)
+        if (keyBase(m_kids[size_t(begin + k)]) == base)
+            ++nth;
+    return base + QLatin1Char('#') + QString::number(nth);
+}
+
+QString ProtoTreeModel::pathKey(const QModelIndex &index) const
+{
+    int32_t node = nodeOf(index);
+    if (node <= 0 || size_t(node) >= m_row.size() || !visible(node))
+        return {};
+    QStringList parts;
+    for (; node > 0; node = m_tree.node(node).parent)
+        parts.prepend(keyComponent(node));
+    return parts.join(QLatin1Char('/'));
+}
+
+QModelIndex ProtoTreeModel::indexForPathKey(const QString &key) const
+{
+    if (key.isEmpty())
+        return {};
+    const QStringList parts = key.split(QLatin1Char('/'));
+    QModelIndex at;
+    for (const QString &part : parts) {
+        const int32_t p = at.isValid() ? nodeOf(at) : FieldTree::root();
+        QModelIndex found;
+        const int32_t begin = m_kidsBegin[size_t(p)];
+        for (int32_t k = 0; k < m_kidsCount[size_t(p)] && !found.isValid(); ++k) {
+            const int32_t c = m_kids[size_t(begin + k)];
+            if (keyComponent(c) == part)
+                found = createIndex(k, 0, quintptr(c));
+        }
+        if (!found.isValid())
+            return {};
+        at = found;
+    }
+    return at;
+}
+
+} // namespace pl

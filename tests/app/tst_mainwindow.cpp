@@ -1,0 +1,115 @@
+// The main window as a user drives it: open a capture, select a packet, click a field and see
+// its bytes, click a byte and see its field.
+
+#include "app/hexview.h"
+#include "app/mainwindow.h"
+#include "app/packetlistmodel.h"
+#include "app/prototreemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QTableView>
+#include <QTest>
+#include <QTreeView>
+
+using pl::MainWindow;
+using pl::ProtoTreeModel;
+
+namespace {
+
+QString corpusFile(const char *relative)
+{
+    return qEnvironmentVariable("PACKETLENS_CORPUS") + QLatin1Char('/') + QLatin1String(relative);
+}
+
+QModelIndex findTopLevel(const QAbstractItemModel *m, const QString &prefix)
+{
+    for (int r = 0; r < m->rowCount(); ++r) {
+        const QModelIndex i = m->index(r, 0);
+        if (i.data().toString().startsWith(prefix))
+            return i;
+    }
+    return {};
+}
+
+QModelIndex findField(const QAbstractItemModel *m, const QString &name,
+                      const QModelIndex &parent = {})
+{
+    for (int r = 0; r < m->rowCount(parent); ++r) {
+        const QModelIndex i = m->index(r, 0, parent);
+        if (i.data(ProtoTreeModel::FieldNameRole).toString() == name)
+            return i;
+        const QModelIndex below = findField(m, name, i);
+        if (below.isValid())
+            return below;
+    }
+    return {};
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        if (!QFile::exists(corpusFile("tcpdump/print-flags.pcap")))
+            QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
+    }
+
+    void openSelectClick()
+    {
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QAbstractItemModelTester listTester(w.packetModel());
+        QAbstractItemModelTester treeTester(w.treeModel());
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QCOMPARE(w.windowTitle(), QStringLiteral("print-flags.pcap — PacketLens"));
+        QTRY_COMPARE(w.packetModel()->rowCount(), 10); // tshark counts 10 packets
+        QTRY_VERIFY(!w.store()->isLoading());
+
+        // The first packet is selected: its layers as Wireshark shows them.
+        QTRY_VERIFY(w.treeModel()->rowCount() > 0);
+        QVERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 1: 74 bytes on wire")).isValid());
+        QVERIFY(findTopLevel(w.treeModel(), QStringLiteral("Ethernet II, Src: ")).isValid());
+        QVERIFY(findTopLevel(w.treeModel(),
+                             QStringLiteral("Internet Protocol Version 4, Src: 127.0.0.1, Dst: "
+                                            "127.0.0.1"))
+                    .isValid());
+        QVERIFY(findTopLevel(w.treeModel(),
+                             QStringLiteral("Transmission Control Protocol, Src Port: 55920, Dst "
+                                            "Port: 80"))
+                    .isValid());
+
+        // Selecting the fourth packet shows its HTTP-carrying segment.
+        w.packetList()->selectRow(3);
+        QTRY_VERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 4: 268 bytes")).isValid());
+
+        // Click a field: its bytes are highlighted.
+        const QModelIndex ttl = findField(w.treeModel(), QStringLiteral("ip.ttl"));
+        QVERIFY(ttl.isValid());
+        QCOMPARE(ttl.data().toString(), QStringLiteral("Time to Live: 64"));
+        w.detailTree()->setCurrentIndex(ttl);
+        QCOMPARE(w.hexView()->highlightOffset(), 22);
+        QCOMPARE(w.hexView()->highlightLength(), 1);
+
+        // Click a byte: its innermost field is selected in the tree (byte 23: ip.proto).
+        pl::HexView *hex = w.hexView();
+        QTest::mouseClick(hex->viewport(), Qt::LeftButton, {}, hex->byteRect(23).center());
+        QCOMPARE(w.detailTree()->currentIndex().data(ProtoTreeModel::FieldNameRole).toString(),
+                 QStringLiteral("ip.proto"));
+        QCOMPARE(hex->highlightOffset(), 23);
+    }
+
+    void damagedAndRefusedFiles()
+    {
+        MainWindow w;
+        QVERIFY(!w.openFile(corpusFile("libpcap/pcap-invalid-version-1.pcap"), true));
+        QCOMPARE(w.packetModel()->rowCount(), 0);
+        QCOMPARE(w.windowTitle(), QStringLiteral("PacketLens"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
