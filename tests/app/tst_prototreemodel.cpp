@@ -4,14 +4,15 @@
 
 #include "app/prototreemodel.h"
 #include "capfile/capturefilereader.h"
+#include "corpusfiles.h"
 #include "dissect/packetbuilder.h"
 #include "dissect/print/treetext.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>
 #include <QDir>
-#include <QDirIterator>
 #include <QFont>
+
 #include <QTest>
 
 using pl::ProtoTreeModel;
@@ -333,18 +334,10 @@ private slots:
     void corpusPackets_data()
     {
         QTest::addColumn<QString>("file");
-        const QString corpus = qEnvironmentVariable("PACKETLENS_CORPUS");
-        if (corpus.isEmpty() || !QDir(corpus).exists())
+        if (!pltest::haveCorpus())
             QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
-        QDirIterator it(corpus, {QStringLiteral("*.pcap"), QStringLiteral("*.pcapng")}, QDir::Files,
-                        QDirIterator::Subdirectories);
-        QStringList files;
-        while (it.hasNext())
-            files << it.next();
-        files.sort();
-        for (const QString &f : files)
-            if (!f.contains(QLatin1String("/libpcap/")))
-                QTest::newRow(qPrintable(QDir(corpus).relativeFilePath(f))) << f;
+        for (const QString &f : pltest::corpusCaptures())
+            QTest::newRow(qPrintable(f)) << pltest::corpusDir() + QLatin1Char('/') + f;
     }
 
     void corpusPackets()

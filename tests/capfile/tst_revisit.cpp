@@ -4,10 +4,10 @@
 // time deltas, ICMP request/reply matching).
 
 #include "capfile/capturefilereader.h"
+#include "corpusfiles.h"
 #include "dissect/dissection.h"
 #include "dissect/print/treetext.h"
 
-#include <QDirIterator>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -18,18 +18,10 @@ private slots:
     void sameTreeInAnyOrder_data()
     {
         QTest::addColumn<QString>("file");
-        const QString corpus = qEnvironmentVariable("PACKETLENS_CORPUS");
-        if (corpus.isEmpty() || !QDir(corpus).exists())
+        if (!pltest::haveCorpus())
             QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
-        QDirIterator it(corpus, {QStringLiteral("*.pcap"), QStringLiteral("*.pcapng")}, QDir::Files,
-                        QDirIterator::Subdirectories);
-        QStringList files;
-        while (it.hasNext())
-            files << it.next();
-        files.sort();
-        for (const QString &f : files)
-            if (!f.contains(QLatin1String("/libpcap/")))
-                QTest::newRow(qPrintable(QDir(corpus).relativeFilePath(f))) << f;
+        for (const QString &f : pltest::corpusCaptures())
+            QTest::newRow(qPrintable(f)) << pltest::corpusDir() + QLatin1Char('/') + f;
     }
 
     void sameTreeInAnyOrder()

@@ -3,6 +3,8 @@
 // Runs the built packetlens-cli (or tshark) and captures what it prints, for tests that
 // check the command line the way a user's script would see it.
 
+#include "corpusfiles.h"
+
 #include <QProcess>
 #include <QStandardPaths>
 #include <QString>
@@ -33,11 +35,6 @@ inline RunResult runProgram(const QString &program, const QStringList &args)
 inline RunResult runCli(const QStringList &args)
 {
     return runProgram(QStringLiteral(PACKETLENS_CLI), args);
-}
-
-inline QString corpusDir()
-{
-    return qEnvironmentVariable("PACKETLENS_CORPUS");
 }
 
 inline QString corpusFile(const QString &relative)

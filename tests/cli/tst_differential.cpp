@@ -155,15 +155,8 @@ private slots:
     void sameFieldsAsTshark_data()
     {
         QTest::addColumn<QString>("relative");
-        QDirIterator it(corpusDir(), {QStringLiteral("*.pcap"), QStringLiteral("*.pcapng")},
-                        QDir::Files, QDirIterator::Subdirectories);
-        QStringList files;
-        while (it.hasNext())
-            files << QDir(corpusDir()).relativeFilePath(it.next());
-        files.sort();
-        for (const QString &f : files)
-            if (!f.startsWith(QLatin1String("libpcap/"))) // refused on purpose
-                QTest::newRow(qPrintable(f)) << f;
+        for (const QString &f : pltest::corpusCaptures())
+            QTest::newRow(qPrintable(f)) << f;
     }
 
     void sameFieldsAsTshark()
