@@ -67,16 +67,16 @@ public:
 
     /// Needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode on some kernels). Compiles the
     /// filter for the interface's link type first, so a bad filter is refused before any
-    /// socket exists (unless RingConfig::deferFilter: then applyFilter() does it). Then: AF_PACKET SOCK_RAW socket with protocol 0 (nothing is queued yet),
-    /// a drop-all filter, PACKET_VERSION TPACKET_V3, PACKET_RESERVE (room to put back VLAN
-    /// tags), PACKET_RX_RING, mmap, bind to the interface with ETH_P_ALL, promiscuous
-    /// membership if asked, release anything the ring holds, and only then the real filter
-    /// (deferred: the drop-all filter stays until applyFilter()). So no packet that fails the
-    /// filter is ever handed to read().
-    /// False: errorCode() and errorText() ("what: strerror") say why; a later open() may retry.
-    /// NoPermission for EPERM/EACCES (show missingCapabilityHint()), NoSuchInterface, BadFilter
-    /// (errorText is pcap's message), InterfaceDown (the interface is not up, as tcpdump
-    /// refuses it), Other (including device types PacketRing cannot frame, see linkTypeForArphrd).
+    /// socket exists (unless RingConfig::deferFilter: then applyFilter() does it). Then: AF_PACKET
+    /// SOCK_RAW socket with protocol 0 (nothing is queued yet), a drop-all filter, PACKET_VERSION
+    /// TPACKET_V3, PACKET_RESERVE (room to put back VLAN tags), PACKET_RX_RING, mmap, bind to the
+    /// interface with ETH_P_ALL, promiscuous membership if asked, release anything the ring holds,
+    /// and only then the real filter (deferred: the drop-all filter stays until applyFilter()). So
+    /// no packet that fails the filter is ever handed to read(). False: errorCode() and errorText()
+    /// ("what: strerror") say why; a later open() may retry. NoPermission for EPERM/EACCES (show
+    /// missingCapabilityHint()), NoSuchInterface, BadFilter (errorText is pcap's message),
+    /// InterfaceDown (the interface is not up, as tcpdump refuses it), Other (including device
+    /// types PacketRing cannot frame, see linkTypeForArphrd).
     bool open(const RingConfig &config, uint32_t interfaceId);
     /// With RingConfig::deferFilter: compiles the filter (BadFilter with pcap's message when
     /// it is wrong), releases what the ring holds and attaches it; packets flow from then on.

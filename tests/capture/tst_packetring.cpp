@@ -333,7 +333,8 @@ private slots:
         const auto p = payloadFor(7);
         for (int i = 0; i < 10; ++i)
             QVERIFY(pltest::sendUdp(m_tx1, "10.99.1.1", 5555, p.data(), p.size()));
-        QVERIFY(readFor(*ring, [&](const Frame &) { ++before; }, 150));
+        QVERIFY(readFor(
+            *ring, [&](const Frame &) { ++before; }, 150));
         QCOMPARE(before, 0); // the drop-all filter holds until applyFilter()
 
         QVERIFY2(ring->applyFilter(), ring->errorText().c_str());
