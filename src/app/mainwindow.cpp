@@ -6,14 +6,19 @@
 #include "ui_mainwindow.h"
 
 #include <QActionGroup>
+#include <QCloseEvent>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
+#include <QSettings>
 #include <QStatusBar>
 #include <QToolButton>
 #include <functional>
@@ -52,11 +57,91 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_statusCounts);
 
+    setAcceptDrops(true);
     connectActions();
+    restoreSettings();
+    rebuildRecentMenu();
     updateStatus();
 }
 
 MainWindow::~MainWindow() = default;
+
+namespace {
+constexpr int kRecentFiles = 10;
+const QString kGeometry = QStringLiteral("window/geometry");
+const QString kState = QStringLiteral("window/state");
+const QString kSplitter = QStringLiteral("window/splitter");
+const QString kColumns = QStringLiteral("window/columns");
+const QString kTimeFormat = QStringLiteral("view/timeFormat");
+const QString kRecent = QStringLiteral("files/recent");
+} // namespace
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(kGeometry).toByteArray());
+    restoreState(s.value(kState).toByteArray());
+    if (s.contains(kSplitter))
+        m_ui->splitter->restoreState(s.value(kSplitter).toByteArray());
+    if (s.contains(kColumns))
+        m_ui->packetList->horizontalHeader()->restoreState(s.value(kColumns).toByteArray());
+    const int format = s.value(kTimeFormat, 0).toInt();
+    const QList<QAction *> actions = m_ui->menuTimeFormat->actions();
+    if (format > 0 && format < actions.size())
+        actions[format]->trigger();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings s;
+    s.setValue(kGeometry, saveGeometry());
+    s.setValue(kState, saveState());
+    s.setValue(kSplitter, m_ui->splitter->saveState());
+    s.setValue(kColumns, m_ui->packetList->horizontalHeader()->saveState());
+    s.setValue(kTimeFormat, int(m_packetModel->timeFormat()));
+    QMainWindow::closeEvent(event);
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(kRecent).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    while (files.size() > kRecentFiles)
+        files.removeLast();
+    QSettings().setValue(kRecent, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_ui->menuRecent->clear();
+    const QStringList files = recentFiles();
+    for (const QString &f : files)
+        m_ui->menuRecent->addAction(f, this, [this, f] { openFile(f); });
+    m_ui->menuRecent->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.constFirst().isLocalFile()) {
+        openFile(urls.constFirst().toLocalFile());
+        event->acceptProposedAction();
+    }
+}
 
 QTableView *MainWindow::packetList() const
 {
@@ -159,6 +244,7 @@ bool MainWindow::openFile(const QString &path, bool quiet)
     }
     const QString name = QFileInfo(path).fileName();
     setWindowTitle(tr("%1 — PacketLens").arg(name));
+    addRecentFile(path);
     m_statusFile->setText(QDir::toNativeSeparators(path));
     m_progress->setVisible(true);
     m_cancel->setVisible(true);

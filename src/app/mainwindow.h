@@ -36,6 +36,8 @@ public:
     /// Opens a capture file (the first rows show while the rest loads); false with a message
     /// in the status bar (and a dialog unless `quiet`) when it cannot be opened.
     bool openFile(const QString &path, bool quiet = false);
+    /// Files opened lately, newest first (kept in QSettings).
+    QStringList recentFiles() const;
 
     PacketStore *store() const { return m_store; }
     PacketListModel *packetModel() const { return m_packetModel; }
@@ -44,8 +46,16 @@ public:
     QTreeView *detailTree() const;
     HexView *hexView() const;
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
 private:
     void connectActions();
+    void restoreSettings();
+    void addRecentFile(const QString &path);
+    void rebuildRecentMenu();
     void showPacket(int row);
     void onTreeCurrentChanged(const QModelIndex &current);
     void onByteClicked(int offset);

@@ -7,7 +7,10 @@
 #include "app/prototreemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QFileInfo>
+#include <QSettings>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
@@ -50,9 +53,14 @@ QModelIndex findField(const QAbstractItemModel *m, const QString &name,
 class TestMainWindow : public QObject
 {
     Q_OBJECT
+    QTemporaryDir m_settings;
+
 private slots:
     void initTestCase()
     {
+        // Settings go to a directory of the test's own, never the user's configuration.
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
         if (!QFile::exists(corpusFile("tcpdump/print-flags.pcap")))
             QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
     }
@@ -100,6 +108,22 @@ private slots:
         QCOMPARE(w.detailTree()->currentIndex().data(ProtoTreeModel::FieldNameRole).toString(),
                  QStringLiteral("ip.proto"));
         QCOMPARE(hex->highlightOffset(), 23);
+    }
+
+    void settingsAndRecentFilesPersist()
+    {
+        const QString file = corpusFile("tcpdump/dns_udp.pcap");
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(w.openFile(file, true));
+            QCOMPARE(w.recentFiles().value(0), QFileInfo(file).absoluteFilePath());
+            w.packetModel()->setTimeFormat(pl::PacketListModel::TimeFormat::Epoch);
+            w.close(); // saves geometry, splitter, columns and the time format
+        }
+        MainWindow again;
+        QCOMPARE(again.packetModel()->timeFormat(), pl::PacketListModel::TimeFormat::Epoch);
+        QCOMPARE(again.recentFiles().value(0), QFileInfo(file).absoluteFilePath());
     }
 
     void damagedAndRefusedFiles()
