@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 
 #include <chrono>
+#include <thread>
 
 namespace pl {
 
@@ -62,17 +63,30 @@ void PacketStore::stopWorker()
     m_cancel = false;
 }
 
+bool PacketStore::follow(const QString &path)
+{
+    m_following = true; // before the worker starts: a spool may hold no packet yet
+    if (open(path))
+        return true;
+    m_following = false;
+    return false;
+}
+
 bool PacketStore::open(const QString &path)
 {
+    const bool following = m_following;
     close();
+    m_following = following;
     auto shared = std::make_shared<Shared>();
     if (!shared->reader.open(path.toStdString())) {
         m_error = QString::fromStdString(shared->reader.error());
         return false;
     }
     shared->session.setRemembersFrames(true);
+    shared->reader.setFollowing(following);
     const auto &ifs = shared->reader.interfaces();
-    m_digits = ifs.empty() ? 6 : digitsFor(ifs.front().tsUnitsPerSecond);
+    // A spool may have no interface yet; PacketLens writes it with nanosecond times.
+    m_digits = ifs.empty() ? (following ? 9 : 6) : digitsFor(ifs.front().tsUnitsPerSecond);
     m_shared = std::move(shared);
     m_path = path;
     m_error.clear();
@@ -139,6 +153,7 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
     sinceAnnounce.start();
     bool announcedAny = false;
     const int digits = m_digits; // set before the thread started, never changed while it runs
+    bool finalPass = false;
     for (;;) {
         bool end = false;
         uint64_t loaded;
@@ -188,6 +203,19 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
                 },
                 Qt::QueuedConnection);
             sinceAnnounce.restart();
+        }
+        if (end && m_following.load(std::memory_order_relaxed)) {
+            // A spool still being written: wait for more, then read on.
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            continue;
+        }
+        if (end && !finalPass) {
+            // Following ended (or never was): one more pass reads what the writer left, and
+            // what is cut off at the end now really is damage.
+            finalPass = true;
+            std::lock_guard lock(s->mutex);
+            s->reader.setFollowing(false);
+            continue;
         }
         if (end) {
             bool damaged;

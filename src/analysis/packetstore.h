@@ -47,6 +47,11 @@ public:
     /// Closes what was open and starts loading `path`. false: errorString() says why (a
     /// missing file, or one the reader refuses) and nothing loads.
     bool open(const QString &path);
+    /// Like open(), for a capture's spool file that is still being written: the first pass
+    /// waits at the end for more packets until stopFollowing(), then finishes.
+    bool follow(const QString &path);
+    void stopFollowing() { m_following = false; }
+    bool isFollowing() const { return m_following; }
     /// Stops loading and forgets the file (aboutToClose()/closed() bracket it).
     void close();
     /// Stops loading promptly; what was loaded stays and loadingFinished() is emitted.
@@ -102,6 +107,7 @@ private:
     std::shared_ptr<Shared> m_shared;
     std::thread m_worker;
     std::atomic<bool> m_cancel{false};
+    std::atomic<bool> m_following{false};
     uint64_t m_generation = 0; ///< tells events of an earlier load apart
 
     QString m_path, m_error;

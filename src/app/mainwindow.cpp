@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "app/capturecontroller.h"
+#include "app/capturedialog.h"
 #include "app/hexview.h"
 #include "app/packetlistmodel.h"
 #include "app/prototreemodel.h"
@@ -27,7 +29,8 @@ namespace pl {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_store(new PacketStore(this)),
-      m_packetModel(new PacketListModel(m_store, this)), m_treeModel(new ProtoTreeModel(this))
+      m_packetModel(new PacketListModel(m_store, this)), m_treeModel(new ProtoTreeModel(this)),
+      m_capture(new CaptureController(this))
 {
     m_ui->setupUi(this);
     m_ui->packetList->setModel(m_packetModel);
@@ -93,6 +96,7 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    stopCapture();
     QSettings s;
     s.setValue(kGeometry, saveGeometry());
     s.setValue(kState, saveState());
@@ -227,6 +231,41 @@ void MainWindow::connectActions()
         m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
     });
     connect(m_cancel, &QToolButton::clicked, m_store, &PacketStore::cancel);
+
+    connect(m_ui->actionStartCapture, &QAction::triggered, this, [this] {
+        CaptureDialog dialog(this);
+        dialog.setFilter(QSettings().value(QStringLiteral("capture/filter")).toString());
+        if (dialog.exec() == QDialog::Accepted) {
+            QSettings().setValue(QStringLiteral("capture/filter"), dialog.filter());
+            startCapture({dialog.interfaceName()}, dialog.filter());
+        }
+    });
+    connect(m_ui->actionStopCapture, &QAction::triggered, this, &MainWindow::stopCapture);
+    connect(
+        m_capture, &CaptureController::started, this,
+        [this](const QString &spool, const QStringList &interfaces) {
+            m_store->follow(spool);
+            setWindowTitle(
+                tr("Capturing from %1 — PacketLens").arg(interfaces.join(QStringLiteral(", "))));
+            m_statusFile->setText(
+                tr("Capturing from %1 into %2")
+                    .arg(interfaces.join(QStringLiteral(", ")), QDir::toNativeSeparators(spool)));
+        });
+    connect(m_capture, &CaptureController::failed, this,
+            [this](const QString &message, const QString &hint) {
+                m_statusFile->setText(message);
+                auto *box = new QMessageBox(QMessageBox::Warning, tr("Capture Failed"), message,
+                                            QMessageBox::Ok, this);
+                box->setInformativeText(hint);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+            });
+    connect(m_capture, &CaptureController::finished, this, [this] {
+        m_store->stopFollowing();
+        m_ui->actionStartCapture->setEnabled(true);
+        m_ui->actionStopCapture->setEnabled(false);
+        updateStatus();
+    });
 }
 
 bool MainWindow::openFile(const QString &path, bool quiet)
@@ -281,7 +320,32 @@ void MainWindow::onLoadingFinished()
 void MainWindow::updateStatus()
 {
     const qsizetype n = m_store->count();
-    m_statusCounts->setText(tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: 0").arg(n));
+    m_statusCounts->setText(
+        tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: %2").arg(n).arg(m_capture->dropped()));
+}
+
+bool MainWindow::startCapture(const QStringList &interfaces, const QString &filter)
+{
+    m_store->close();
+    m_treeModel->clear();
+    m_ui->hexView->setData({});
+    if (!m_capture->start(interfaces, filter)) {
+        m_statusFile->setText(m_capture->errorString());
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot Start Capture"),
+                                    m_capture->errorString(), QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return false;
+    }
+    m_ui->actionStartCapture->setEnabled(false);
+    m_ui->actionStopCapture->setEnabled(true);
+    m_statusFile->setText(tr("Starting the capture helper…"));
+    return true;
+}
+
+void MainWindow::stopCapture()
+{
+    m_capture->stop();
 }
 
 void MainWindow::showPacket(int row)

@@ -20,6 +20,7 @@ class MainWindow;
 
 namespace pl {
 
+class CaptureController;
 class HexView;
 class PacketListModel;
 class ProtoTreeModel;
@@ -36,6 +37,13 @@ public:
     /// Opens a capture file (the first rows show while the rest loads); false with a message
     /// in the status bar (and a dialog unless `quiet`) when it cannot be opened.
     bool openFile(const QString &path, bool quiet = false);
+    /// Starts a live capture through the helper; its packets are spooled to a pcapng file
+    /// under the cache directory that the packet list follows. false with a message when
+    /// it cannot start (errors the helper reports later arrive as a dialog).
+    bool startCapture(const QStringList &interfaces, const QString &filter);
+    void stopCapture();
+    CaptureController *captureController() const { return m_capture; }
+
     /// Files opened lately, newest first (kept in QSettings).
     QStringList recentFiles() const;
 
@@ -69,6 +77,7 @@ private:
     PacketStore *m_store;
     PacketListModel *m_packetModel;
     ProtoTreeModel *m_treeModel;
+    CaptureController *m_capture;
     Dissection m_dissection{Dissection::Mode::Tree};
     CapturedPacket m_packet;
     QLabel *m_statusCounts;

@@ -276,6 +276,12 @@ bool CaptureFileReader::fail(uint64_t offset, const std::string &reason)
     return false;
 }
 
+CaptureFileReader::Step CaptureFileReader::incomplete(uint64_t offset, const std::string &reason)
+{
+    // A file being written ends in the middle of what the writer is still writing.
+    return m_following ? Step::End : damage(offset, reason);
+}
+
 CaptureFileReader::Step CaptureFileReader::damage(uint64_t offset, const std::string &reason)
 {
     m_damaged = true;
@@ -416,9 +422,9 @@ CaptureFileReader::Step CaptureFileReader::pcapRecord(Cursor &c, CapturedPacket 
     if (avail == 0)
         return Step::End;
     if (avail < hl)
-        return damage(c.offset, strf("file ends in the middle of a packet record header "
-                                     "(needs %u bytes, %zu left)",
-                                     hl, avail));
+        return incomplete(c.offset, strf("file ends in the middle of a packet record header "
+                                         "(needs %u bytes, %zu left)",
+                                         hl, avail));
     const uint32_t sec = rd32(h, m_pcapSwap);
     const uint32_t frac = rd32(h + 4, m_pcapSwap);
     const uint32_t capLen = rd32(h + 8, m_pcapSwap);
@@ -429,9 +435,9 @@ CaptureFileReader::Step CaptureFileReader::pcapRecord(Cursor &c, CapturedPacket 
                                      capLen, m_pcapMaxCapLen));
     const uint8_t *r = fetch(c, c.offset, size_t(hl) + capLen, avail);
     if (avail < size_t(hl) + capLen)
-        return damage(c.offset, strf("file ends in the middle of a packet (needs %u bytes, %zu "
-                                     "left)",
-                                     capLen, avail > hl ? avail - hl : 0));
+        return incomplete(c.offset, strf("file ends in the middle of a packet (needs %u bytes, %zu "
+                                         "left)",
+                                         capLen, avail > hl ? avail - hl : 0));
     if (c.number == m_offsets.size()) {
         m_offsets.push_back(c.offset);
         m_knownEnd = c.offset + hl + capLen;
@@ -465,9 +471,9 @@ CaptureFileReader::Step CaptureFileReader::pcapngBlock(Cursor &c, CapturedPacket
     if (avail == 0)
         return Step::End;
     if (avail < 12)
-        return damage(c.offset, strf("file ends in the middle of a block header (needs 12 "
-                                     "bytes, %zu left)",
-                                     avail));
+        return incomplete(c.offset, strf("file ends in the middle of a block header (needs 12 "
+                                         "bytes, %zu left)",
+                                         avail));
     bool swap = false;
     uint32_t type = rd32(h, false);
     if (type == kBlockShb) {
@@ -495,9 +501,9 @@ CaptureFileReader::Step CaptureFileReader::pcapngBlock(Cursor &c, CapturedPacket
                                      kMaxRecordSize));
     const uint8_t *b = fetch(c, c.offset, len, avail);
     if (avail < len)
-        return damage(c.offset, strf("file ends before the end of the %s (needs %u bytes, %zu "
-                                     "left)",
-                                     blockLongName(type), len, avail));
+        return incomplete(c.offset, strf("file ends before the end of the %s (needs %u bytes, %zu "
+                                         "left)",
+                                         blockLongName(type), len, avail));
     const uint32_t trailer = rd32(b + len - 4, swap);
     if (trailer != len)
         return damage(c.offset, strf("block total length in header %u and trailer %u don't "

@@ -63,6 +63,10 @@ public:
     /// into the reader's own buffer, valid only until the next call on this reader. For
     /// loops that look at each packet once (the CLI); saves a copy of every packet.
     void setZeroCopy(bool on) { m_zeroCopy = on; }
+    /// Following a file that another process is still writing (a capture's spool): a record
+    /// or block cut off at the end of the file is not damage yet, only the end for now; the
+    /// next call to next() looks again.
+    void setFollowing(bool on) { m_following = on; }
     /// next() (or buildIndex()) stopped at damage, not at a clean end.
     bool damaged() const { return m_damaged; }
     const std::string &error() const { return m_error; }
@@ -124,6 +128,7 @@ private:
     void refreshFileSize();
     bool fail(uint64_t offset, const std::string &reason);
     Step damage(uint64_t offset, const std::string &reason);
+    Step incomplete(uint64_t offset, const std::string &reason);
     bool openPcap();
     bool openPcapNg();
     Step pcapRecord(Cursor &c, CapturedPacket *p);
@@ -145,6 +150,7 @@ private:
     // pcap
     bool m_pcapSwap = false;
     bool m_zeroCopy = false;
+    bool m_following = false;
     bool m_pcapNsec = false;
     uint32_t m_pcapRecordHeader = 16; ///< 24 for the modified (Kuznetzov) format
     uint32_t m_pcapMaxCapLen = 0;

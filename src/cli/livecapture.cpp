@@ -6,8 +6,6 @@
 #include "ipc/clientsession.h"
 
 #include <QCoreApplication>
-#include <QDir>
-#include <QFileInfo>
 #include <QTimer>
 #include <atomic>
 #include <csignal>
@@ -24,21 +22,6 @@ void onSignal(int)
 }
 
 } // namespace
-
-QString findHelper()
-{
-    const QString env = qEnvironmentVariable("PACKETLENS_HELPER");
-    if (!env.isEmpty())
-        return env;
-    const QString dir = QCoreApplication::applicationDirPath();
-    for (const char *relative :
-         {"../libexec/packetlens/packetlens-capture", "../helper/packetlens-capture"}) {
-        const QString path = QDir::cleanPath(dir + QLatin1Char('/') + QLatin1String(relative));
-        if (QFileInfo(path).isExecutable())
-            return path;
-    }
-    return {};
-}
 
 int listInterfaces(FILE *out, FILE *err)
 {
@@ -57,7 +40,7 @@ int listInterfaces(FILE *out, FILE *err)
 
 int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
 {
-    const QString helper = findHelper();
+    const QString helper = ipc::ClientSession::findHelper();
     if (helper.isEmpty()) {
         fputs("packetlens-cli: the capture helper packetlens-capture was not found beside this "
               "program; set PACKETLENS_HELPER to its path\n",

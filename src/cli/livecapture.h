@@ -7,10 +7,6 @@
 
 namespace pl::cli {
 
-/// Where packetlens-capture is: $PACKETLENS_HELPER, else beside this program as installed
-/// (../libexec/packetlens/), else as built (../helper/). Empty when none exists.
-QString findHelper();
-
 /// -D: the interfaces, numbered like tshark -D (`1. eth0`, `2. lo (Loopback)`). Needs no
 /// privileges.
 int listInterfaces(FILE *out, FILE *err);

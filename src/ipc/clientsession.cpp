@@ -2,6 +2,7 @@
 
 #include "ipc/clientsession.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
@@ -83,6 +84,21 @@ bool ClientSession::makeSocketDirectory()
     m_errorString = QStringLiteral("cannot create a private socket directory under %1")
                         .arg(bases.join(QStringLiteral(", ")));
     return false;
+}
+
+QString ClientSession::findHelper()
+{
+    const QString env = qEnvironmentVariable("PACKETLENS_HELPER");
+    if (!env.isEmpty())
+        return env;
+    const QString dir = QCoreApplication::applicationDirPath();
+    for (const char *relative :
+         {"../libexec/packetlens/packetlens-capture", "../helper/packetlens-capture"}) {
+        const QString path = QDir::cleanPath(dir + QLatin1Char('/') + QLatin1String(relative));
+        if (QFileInfo(path).isExecutable())
+            return path;
+    }
+    return {};
 }
 
 bool ClientSession::start(const QString &helperProgram, const QStringList &arguments,

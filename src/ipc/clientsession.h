@@ -34,6 +34,9 @@ public:
     /// False (errorString() says why) when the directory, the socket or the process cannot be
     /// made; nothing is emitted then.
     bool start(const QString &helperProgram, const QStringList &arguments, const Config &config);
+    /// Where packetlens-capture is: $PACKETLENS_HELPER, else beside the running program as
+    /// installed (../libexec/packetlens/), else as built (../helper/). Empty when none exists.
+    static QString findHelper();
 
     /// Sends Stop, then waits (blocking, still delivering what the helper sends meanwhile) for
     /// the helper to exit, killing it after 2 s. finished() has been emitted when it returns.

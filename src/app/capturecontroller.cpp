@@ -1,0 +1,131 @@
+#include "capturecontroller.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
+
+namespace pl {
+
+CaptureController::CaptureController(QObject *parent) : QObject(parent) {}
+
+CaptureController::~CaptureController()
+{
+    if (m_session)
+        m_session->stop();
+}
+
+QString CaptureController::spoolDirectory()
+{
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
+    const QString dir = base + QStringLiteral("/packetlens");
+    QDir().mkpath(dir);
+    QFile::setPermissions(dir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return dir;
+}
+
+bool CaptureController::start(const QStringList &interfaces, const QString &filter)
+{
+    if (m_session) {
+        m_error = tr("a capture is already running");
+        return false;
+    }
+    const QString helper = ipc::ClientSession::findHelper();
+    if (helper.isEmpty()) {
+        m_error = tr("the capture helper packetlens-capture was not found beside the "
+                     "application; set PACKETLENS_HELPER to its path");
+        return false;
+    }
+    m_spoolPath = spoolDirectory() +
+                  QStringLiteral("/capture-%1-%2.pcapng")
+                      .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss")))
+                      .arg(QCoreApplication::applicationPid());
+    if (!m_spool.open(m_spoolPath.toStdString(), CaptureFileWriter::Format::PcapNg,
+                      "PacketLens " PACKETLENS_VERSION) ||
+        !m_spool.flush()) {
+        m_error = QString::fromStdString(m_spool.error());
+        return false;
+    }
+    ipc::Config config;
+    config.interfaces = interfaces;
+    config.filter = filter;
+    m_session = std::make_unique<ipc::ClientSession>();
+    connect(m_session.get(), &ipc::ClientSession::started, this, &CaptureController::onStarted);
+    connect(m_session.get(), &ipc::ClientSession::packets, this, &CaptureController::onPackets);
+    connect(m_session.get(), &ipc::ClientSession::stats, this, [this](const ipc::Stats &s) {
+        quint64 dropped = s.helperDropped;
+        for (const auto &i : s.interfaces)
+            dropped += i.kernelDropped;
+        m_dropped = dropped;
+    });
+    connect(m_session.get(), &ipc::ClientSession::error, this,
+            [this](const ipc::Error &e) { fail(e.message, e.hint); });
+    connect(m_session.get(), &ipc::ClientSession::finished, this, &CaptureController::onFinished,
+            Qt::QueuedConnection);
+    m_captured = m_dropped = 0;
+    if (!m_session->start(helper, {}, config)) {
+        m_error = m_session->errorString();
+        m_session.reset();
+        m_spool.close();
+        QFile::remove(m_spoolPath);
+        return false;
+    }
+    return true;
+}
+
+void CaptureController::stop()
+{
+    if (m_session)
+        m_session->stop();
+}
+
+void CaptureController::onStarted(const ipc::Started &s)
+{
+    QStringList names;
+    for (const auto &ifc : s.interfaces) {
+        names << ifc.name;
+        if (m_spool.addInterface({ifc.linkType, 262144, ifc.name.toStdString(), {}}) < 0)
+            return fail(QString::fromStdString(m_spool.error()));
+    }
+    if (!m_spool.flush())
+        return fail(QString::fromStdString(m_spool.error()));
+    emit started(m_spoolPath, names);
+}
+
+void CaptureController::onPackets(const ipc::PacketBatch &b)
+{
+    for (const ipc::PacketRecord &rec : b.packets) {
+        Frame f;
+        f.data = reinterpret_cast<const uint8_t *>(rec.bytes.constData());
+        f.capLen = uint32_t(rec.bytes.size());
+        f.wireLen = rec.wireLen;
+        f.tsSec = rec.tsSec;
+        f.tsNsec = rec.tsNsec;
+        if (!m_spool.write(f, rec.interfaceId))
+            return fail(QString::fromStdString(m_spool.error()));
+        ++m_captured;
+    }
+    // Flushed with every batch: the application may crash, the packets are on disk.
+    if (!m_spool.flush())
+        return fail(QString::fromStdString(m_spool.error()));
+    emit packetsWritten(m_captured);
+}
+
+void CaptureController::fail(const QString &message, const QString &hint)
+{
+    m_error = message;
+    emit failed(message, hint);
+    if (m_session && m_session->isRunning())
+        QMetaObject::invokeMethod(this, &CaptureController::stop, Qt::QueuedConnection);
+}
+
+void CaptureController::onFinished()
+{
+    if (!m_spool.close() && m_error.isEmpty())
+        fail(QString::fromStdString(m_spool.error()));
+    m_session.reset();
+    emit finished();
+}
+
+} // namespace pl

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "capfile/capturefilewriter.h"
+#include "ipc/clientsession.h"
+
+#include <QObject>
+#include <QStringList>
+#include <memory>
+
+namespace pl {
+
+/// Live capture for the application: starts the helper through a ClientSession and appends
+/// every packet it delivers to a spool pcapng file (flushed with every batch, so a crash of
+/// the application loses at most one batch). The packet store follows that file.
+class CaptureController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CaptureController(QObject *parent = nullptr);
+    ~CaptureController() override;
+
+    /// Starts capturing on `interfaces` with a tcpdump-syntax `filter`; false with
+    /// errorString() when the spool or the helper cannot be started (nothing is emitted then).
+    bool start(const QStringList &interfaces, const QString &filter);
+    /// Stops: the helper delivers what it holds, the spool is closed, finished() follows.
+    void stop();
+    bool isCapturing() const { return m_session != nullptr; }
+    QString spoolPath() const { return m_spoolPath; }
+    QString errorString() const { return m_error; }
+    quint64 captured() const { return m_captured; }
+    quint64 dropped() const { return m_dropped; }
+
+    /// Where spool files go: $XDG_CACHE_HOME/packetlens (created 0700).
+    static QString spoolDirectory();
+
+signals:
+    /// The helper opened its sockets and dropped its privileges; the spool holds the interfaces.
+    void started(const QString &spoolPath, const QStringList &interfaces);
+    void packetsWritten(quint64 captured);
+    /// A capture error; `hint` names the fix when there is one (missing capability).
+    void failed(const QString &message, const QString &hint);
+    void finished();
+
+private:
+    void onStarted(const ipc::Started &s);
+    void onPackets(const ipc::PacketBatch &b);
+    void onFinished();
+    void fail(const QString &message, const QString &hint = {});
+
+    std::unique_ptr<ipc::ClientSession> m_session;
+    CaptureFileWriter m_spool;
+    QString m_spoolPath;
+    QString m_error;
+    quint64 m_captured = 0;
+    quint64 m_dropped = 0;
+};
+
+} // namespace pl
