@@ -8,15 +8,18 @@
 #include "ui_mainwindow.h"
 
 #include <QActionGroup>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -62,6 +65,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     setAcceptDrops(true);
     connectActions();
+    setUpContextMenus();
     restoreSettings();
     rebuildRecentMenu();
     updateStatus();
@@ -322,6 +326,63 @@ void MainWindow::updateStatus()
     const qsizetype n = m_store->count();
     m_statusCounts->setText(
         tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: %2").arg(n).arg(m_capture->dropped()));
+}
+
+QString MainWindow::copyText(CopyWhat what) const
+{
+    if (what == CopyWhat::PacketSummary) {
+        const int row = m_ui->packetList->currentIndex().row();
+        if (row < 0)
+            return {};
+        QStringList columns;
+        for (int c = 0; c < m_packetModel->columnCount(); ++c)
+            columns << m_packetModel->index(row, c).data().toString();
+        return columns.join(QLatin1Char('\t'));
+    }
+    const QModelIndex item = m_ui->detailTree->currentIndex();
+    if (!item.isValid())
+        return {};
+    switch (what) {
+    case CopyWhat::ItemValue:
+        return item.data(ProtoTreeModel::FieldValueRole).toString();
+    case CopyWhat::ItemFilter:
+        return m_treeModel->filterExpression(item);
+    default:
+        return item.data().toString();
+    }
+}
+
+void MainWindow::setUpContextMenus()
+{
+    auto copyAction = [this](QMenu *menu, const QString &text, CopyWhat what) {
+        QAction *a = menu->addAction(text);
+        connect(a, &QAction::triggered, this,
+                [this, what] { QGuiApplication::clipboard()->setText(copyText(what)); });
+        return a;
+    };
+    m_ui->packetList->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_ui->packetList, &QWidget::customContextMenuRequested, this,
+            [this, copyAction](const QPoint &pos) {
+                if (!m_ui->packetList->indexAt(pos).isValid())
+                    return;
+                QMenu menu(this);
+                copyAction(&menu, tr("Copy Summary"), CopyWhat::PacketSummary);
+                menu.exec(m_ui->packetList->viewport()->mapToGlobal(pos));
+            });
+    m_ui->detailTree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_ui->detailTree, &QWidget::customContextMenuRequested, this,
+            [this, copyAction](const QPoint &pos) {
+                const QModelIndex item = m_ui->detailTree->indexAt(pos);
+                if (!item.isValid())
+                    return;
+                QMenu menu(this);
+                copyAction(&menu, tr("Copy Line"), CopyWhat::ItemLine);
+                copyAction(&menu, tr("Copy Value"), CopyWhat::ItemValue)
+                    ->setEnabled(!copyText(CopyWhat::ItemValue).isEmpty());
+                copyAction(&menu, tr("Copy as Filter"), CopyWhat::ItemFilter)
+                    ->setEnabled(!m_treeModel->filterExpression(item).isEmpty());
+                menu.exec(m_ui->detailTree->viewport()->mapToGlobal(pos));
+            });
 }
 
 bool MainWindow::startCapture(const QStringList &interfaces, const QString &filter)

@@ -44,6 +44,11 @@ public:
     void stopCapture();
     CaptureController *captureController() const { return m_capture; }
 
+    /// What the context menus copy: the selected packet's summary line, or the current tree
+    /// item's line, value, or a display filter for it.
+    enum class CopyWhat { PacketSummary, ItemLine, ItemValue, ItemFilter };
+    QString copyText(CopyWhat what) const;
+
     /// Files opened lately, newest first (kept in QSettings).
     QStringList recentFiles() const;
 
@@ -61,6 +66,7 @@ protected:
 
 private:
     void connectActions();
+    void setUpContextMenus();
     void restoreSettings();
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();

@@ -290,6 +290,24 @@ QModelIndex ProtoTreeModel::indexForNode(int32_t node) const
     return createIndex(m_row[size_t(node)], 0, quintptr(node));
 }
 
+QString ProtoTreeModel::filterExpression(const QModelIndex &index) const
+{
+    const int32_t node = nodeOf(index);
+    if (node < 0 || m_tree.node(node).field < 0)
+        return {};
+    const FieldDef &def = m_registry->field(m_tree.node(node).field);
+    const QString name = QString::fromUtf8(def.abbrev.data(), qsizetype(def.abbrev.size()));
+    if (def.type == FieldType::Protocol || def.type == FieldType::None)
+        return name;
+    QString value = index.data(FieldValueRole).toString();
+    if (def.type == FieldType::String) {
+        value.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+        value.replace(QLatin1Char('"'), QStringLiteral("\\\""));
+        value = QLatin1Char('"') + value + QLatin1Char('"');
+    }
+    return name + QStringLiteral(" == ") + value;
+}
+
 QModelIndex ProtoTreeModel::indexForOffset(int byteOffset) const
 {
     if (byteOffset < 0 || size_t(byteOffset) >= m_bytes.size())

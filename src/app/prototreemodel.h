@@ -54,6 +54,10 @@ public:
     /// visible item holding it (Wireshark's rule: the last such item in tree order), or an
     /// invalid index.
     QModelIndex indexForOffset(int byteOffset) const;
+    /// A display filter that matches this item's value, Wireshark's "Copy as Filter":
+    /// `ip.ttl == 64`, `http.host == "a.example"`, a protocol alone (`tcp`); empty for a
+    /// text item, which no filter can name.
+    QString filterExpression(const QModelIndex &index) const;
     /// The row of a FieldTree node; invalid for the root, hidden or unknown nodes.
     QModelIndex indexForNode(int32_t node) const;
     /// The FieldTree node of an index (-1 for an invalid one).

@@ -102,6 +102,19 @@ private slots:
         QCOMPARE(w.hexView()->highlightOffset(), 22);
         QCOMPARE(w.hexView()->highlightLength(), 1);
 
+        // The context menus' copies: the field's line, its value, a filter for it.
+        QCOMPARE(w.copyText(MainWindow::CopyWhat::ItemLine), QStringLiteral("Time to Live: 64"));
+        QCOMPARE(w.copyText(MainWindow::CopyWhat::ItemValue), QStringLiteral("64"));
+        QCOMPARE(w.copyText(MainWindow::CopyWhat::ItemFilter), QStringLiteral("ip.ttl == 64"));
+        const QModelIndex flags = findField(w.treeModel(), QStringLiteral("tcp.flags"));
+        QCOMPARE(w.treeModel()->filterExpression(flags), QStringLiteral("tcp.flags == 0x0018"));
+        const QModelIndex ip = findTopLevel(w.treeModel(), QStringLiteral("Internet Protocol"));
+        QCOMPARE(w.treeModel()->filterExpression(ip), QStringLiteral("ip"));
+        QVERIFY(
+            w.copyText(MainWindow::CopyWhat::PacketSummary)
+                .startsWith(QStringLiteral("4\t0.001357\t127.0.0.1\t127.0.0.1\tTCP\t268\t55920 → "
+                                           "80 [PSH, ACK]")));
+
         // Click a byte: its innermost field is selected in the tree (byte 23: ip.proto).
         pl::HexView *hex = w.hexView();
         QTest::mouseClick(hex->viewport(), Qt::LeftButton, {}, hex->byteRect(23).center());
