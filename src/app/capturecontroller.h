@@ -25,6 +25,8 @@ public:
     /// Stops: the helper delivers what it holds, the spool is closed, finished() follows.
     void stop();
     bool isCapturing() const { return m_session != nullptr; }
+    /// The running helper's pid (0 when none).
+    qint64 helperPid() const { return m_session ? m_session->helperPid() : 0; }
     QString spoolPath() const { return m_spoolPath; }
     QString errorString() const { return m_error; }
     quint64 captured() const { return m_captured; }

@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 using namespace pltest;
 
 class TestCaptureWindow : public QObject
@@ -83,6 +85,45 @@ private slots:
         QCOMPARE(reader.packetCount(), uint64_t(20));
         QCOMPARE(reader.interfaces().size(), size_t(1));
         QCOMPARE(reader.interfaces().front().name, std::string("va"));
+    }
+
+    void helperCrashKeepsWhatWasCaptured()
+    {
+        Netns netns(QStringLiteral("crash"));
+        QString why;
+        const QString a = netns.add(&why), b = a.isEmpty() ? QString() : netns.add(&why);
+        if (b.isEmpty())
+            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + why));
+        QVERIFY2(ipIn(a, QStringLiteral("link add va type veth peer name vb netns ") + b, &why) &&
+                     ipIn(a, QStringLiteral("addr add 10.99.5.1/24 dev va"), &why) &&
+                     ipIn(b, QStringLiteral("addr add 10.99.5.2/24 dev vb"), &why) &&
+                     ipIn(a, QStringLiteral("link set va up"), &why) &&
+                     ipIn(b, QStringLiteral("link set vb up"), &why),
+                 qPrintable(why));
+        NetnsScope inA(a);
+        pl::MainWindow w;
+        QSignalSpy failed(w.captureController(), &pl::CaptureController::failed);
+        QVERIFY(w.startCapture({QStringLiteral("va")}, QStringLiteral("udp port 5555")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.windowTitle().startsWith(QStringLiteral("Capturing from va")),
+                                 10000);
+        const int sender = udpSocket(b, "10.99.5.2", 4444);
+        QVERIFY(sender >= 0);
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(sendUdp(sender, "10.99.5.1", 5555, "crash test", 10));
+        ::close(sender);
+        QTRY_COMPARE_WITH_TIMEOUT(w.packetModel()->rowCount(), 10, 10000);
+
+        // The helper dies: the capture stops with a message, and nothing captured is lost.
+        const QString spool = w.captureController()->spoolPath();
+        QVERIFY(w.captureController()->helperPid() > 0);
+        ::kill(pid_t(w.captureController()->helperPid()), SIGKILL);
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.captureController()->isCapturing(), 10000);
+        QCOMPARE(w.packetModel()->rowCount(), 10);
+        pl::CaptureFileReader reader;
+        QVERIFY2(reader.open(spool.toStdString()), reader.error().c_str());
+        QVERIFY(reader.buildIndex());
+        QCOMPARE(reader.packetCount(), uint64_t(10));
     }
 
     void badFilterIsRefused()
