@@ -5,6 +5,8 @@
 #include "session.h"
 #include "textformat.h"
 
+#include <vector>
+
 namespace pl::proto {
 
 namespace {
@@ -46,13 +48,32 @@ void diffTime(int64_t s1, uint32_t n1, int64_t s0, uint32_t n0, uint64_t &sec, u
     nsec = uint32_t(dn);
 }
 
-/// The previous frame's time, per frame, for time_delta on a revisit.
+/// The previous frame's time, for time_delta on a revisit. Every frame has one, so they are
+/// kept densely by frame number and packed to 12 bytes: this is most of what the application
+/// holds per packet besides the file's offset index.
+#pragma pack(push, 4)
 struct PreviousTime
 {
     int64_t sec;
     uint32_t nsec;
 };
-using PreviousTimes = FrameLog<PreviousTime>;
+#pragma pack(pop)
+static_assert(sizeof(PreviousTime) == 12);
+
+struct PreviousTimes
+{
+    std::vector<PreviousTime> byFrame; ///< index = frame number - 1
+
+    void record(uint64_t number, const PreviousTime &t)
+    {
+        if (number == byFrame.size() + 1) // the first pass numbers frames 1, 2, 3 ...
+            byFrame.push_back(t);
+    }
+    const PreviousTime *find(uint64_t number) const
+    {
+        return number >= 1 && number <= byFrame.size() ? &byFrame[number - 1] : nullptr;
+    }
+};
 
 void dissectFrame(Dissection &d, const Reader &r, Item parent)
 {
@@ -63,7 +84,7 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
     }
     PreviousTime prev{times.prevSec, times.prevNsec};
     if (d.revisit()) {
-        if (const PreviousTime *logged = d.logged(d.session().state<PreviousTimes>()))
+        if (const PreviousTime *logged = d.session().state<PreviousTimes>().find(f.number))
             prev = *logged;
     } else if (d.recording()) {
         d.session().state<PreviousTimes>().record(f.number, prev);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Issue 4's file-loading benchmark (run by hand, not a timed test): opens the foundation
+# benchmark's capture (bench/makecapture.py, 1,000,000 packets by default) in the application's
+# packet store — the loading code the window uses — and prints the time to the first rows, the
+# time until every packet is indexed and the resident memory per packet above the empty
+# program, beside `tshark -r` reading the same file in the same run. Targets: first rows under
+# 0.3 s, fully loaded in at most a fifth of tshark's time, at most 64 bytes per packet.
+#
+# Usage: bench/storeload.sh [--packets N] [--build DIR]   (DIR defaults to build/release)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+packets=1000000
+build="$repo/build/release"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --packets) packets=${2:?}; shift 2 ;;
+        --build) build=${2:?}; shift 2 ;;
+        *) echo "storeload.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+cache="$repo/build/bench-cache"
+capture="$cache/capture-$packets.pcap"
+mkdir -p "$cache"
+[[ -f $capture ]] || python3 "$repo/bench/makecapture.py" --packets "$packets" --out "$capture"
+if [[ ! -x $build/bench/packetlens-storebench ]]; then
+    cmake --preset release >/dev/null && cmake --build --preset release --target packetlens-storebench
+fi
+cat "$capture" >/dev/null # same page-cache state for both tools
+
+best_store="" first_rows="" per_packet=""
+for _ in 1 2 3; do
+    out=$("$build/bench/packetlens-storebench" "$capture")
+    loaded=$(awk '/^loaded_ms/ {print $2}' <<<"$out")
+    if [[ -z $best_store ]] || awk -v a="$loaded" -v b="$best_store" 'BEGIN {exit !(a < b)}'; then
+        best_store=$loaded
+        first_rows=$(awk '/^first_rows_ms/ {print $2}' <<<"$out")
+        per_packet=$(awk '/^bytes_per_packet/ {print $2}' <<<"$out")
+    fi
+done
+best_tshark=""
+for _ in 1 2 3; do
+    start=$(date +%s%N)
+    tshark -r "$capture" >/dev/null 2>&1
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    if [[ -z $best_tshark ]] || (( ms < best_tshark )); then best_tshark=$ms; fi
+done
+
+verdict() { if awk "BEGIN {exit !($1)}"; then echo PASS; else echo FAIL; fi; }
+printf 'PacketLens loading benchmark: %s (%s packets), best of 3 each\n\n' "$capture" "$packets"
+printf '  %-34s %12s\n' "packet store: first rows" "${first_rows} ms"
+printf '  %-34s %12s\n' "packet store: fully loaded" "${best_store} ms"
+printf '  %-34s %12s\n' "packet store: memory per packet" "${per_packet} B"
+printf '  %-34s %12s\n\n' "tshark -r (summary lines)" "${best_tshark} ms"
+printf '  %-44s %-10s %s\n' "first rows under 300 ms" "$(verdict "$first_rows < 300")" "${first_rows} ms"
+printf '  %-44s %-10s %s\n' "loaded in <= 1/5 of tshark's time" \
+    "$(verdict "$best_store * 5 <= $best_tshark")" \
+    "$(awk -v a="$best_tshark" -v b="$best_store" 'BEGIN {printf "%.1fx faster", a / b}')"
+printf '  %-44s %-10s %s\n' "<= 64 bytes per packet above empty" "$(verdict "$per_packet <= 64")" \
+    "${per_packet} B"
