@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolButton>
@@ -219,7 +220,15 @@ void MainWindow::connectActions()
     });
 
     connect(m_ui->packetList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { showPacket(current.row()); });
+            [this](const QModelIndex &current) {
+                if (m_capture->isCapturing())
+                    m_autoScroll = false; // the user looks at a packet: stop following
+                showPacket(current.row());
+            });
+    // Auto-scroll pauses when the user scrolls up and resumes at the bottom.
+    QScrollBar *scroll = m_ui->packetList->verticalScrollBar();
+    connect(scroll, &QScrollBar::valueChanged, this,
+            [this, scroll](int value) { m_autoScroll = value >= scroll->maximum(); });
     connect(m_ui->detailTree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { onTreeCurrentChanged(current); });
     connect(m_ui->detailTree, &QTreeView::expanded, this,
@@ -297,9 +306,14 @@ bool MainWindow::openFile(const QString &path, bool quiet)
 
 void MainWindow::onPacketsAppended()
 {
-    // Show the first packet as soon as there is one, like Wireshark.
-    if (!m_ui->packetList->currentIndex().isValid() && m_packetModel->rowCount() > 0)
+    if (m_capture->isCapturing()) {
+        // Follow the newest packet, unless the user scrolled up or picked a packet.
+        if (m_autoScroll)
+            m_ui->packetList->scrollToBottom();
+    } else if (!m_ui->packetList->currentIndex().isValid() && m_packetModel->rowCount() > 0) {
+        // Show the first packet of a file as soon as there is one, like Wireshark.
         m_ui->packetList->selectRow(0);
+    }
     updateStatus();
 }
 
@@ -400,6 +414,7 @@ bool MainWindow::startCapture(const QStringList &interfaces, const QString &filt
     }
     m_ui->actionStartCapture->setEnabled(false);
     m_ui->actionStopCapture->setEnabled(true);
+    m_autoScroll = true;
     m_statusFile->setText(tr("Starting the capture helper…"));
     return true;
 }

@@ -43,6 +43,9 @@ public:
     bool startCapture(const QStringList &interfaces, const QString &filter);
     void stopCapture();
     CaptureController *captureController() const { return m_capture; }
+    /// While capturing, the list follows the newest packet; scrolling up or picking a packet
+    /// pauses that, scrolling back to the bottom resumes it.
+    bool autoScroll() const { return m_autoScroll; }
 
     /// What the context menus copy: the selected packet's summary line, or the current tree
     /// item's line, value, or a display filter for it.
@@ -91,6 +94,7 @@ private:
     QProgressBar *m_progress;
     QToolButton *m_cancel;
     QSet<QString> m_expanded; ///< tree branches the user opened, kept across packets
+    bool m_autoScroll = true; ///< while capturing: keep the newest packet in view
 };
 
 } // namespace pl

@@ -5,11 +5,14 @@
 #include "app/capturecontroller.h"
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
+
 #include "capfile/capturefilereader.h"
 #include "capture/netnsfixture.h"
+#include <QTableView>
 
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -66,8 +69,12 @@ private slots:
         }
         ::close(sender);
 
-        // The list follows the spool as the helper delivers.
+        // The list follows the spool as the helper delivers, and keeps the newest in view.
         QTRY_COMPARE_WITH_TIMEOUT(w.packetModel()->rowCount(), 20, 10000);
+        QVERIFY(w.autoScroll());
+        // Picking a packet pauses the following.
+        w.packetList()->selectRow(2);
+        QVERIFY(!w.autoScroll());
         const QModelIndex info = w.packetModel()->index(0, pl::PacketListModel::Info);
         QCOMPARE(info.data().toString(), QStringLiteral("4444 → 5555 Len=63"));
         QCOMPARE(w.packetModel()->index(19, pl::PacketListModel::Protocol).data().toString(),
