@@ -5,10 +5,8 @@
 #include "app/capturecontroller.h"
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
-
 #include "capfile/capturefilereader.h"
 #include "capture/netnsfixture.h"
-#include <QTableView>
 
 #include <QSettings>
 #include <QSignalSpy>
