@@ -65,21 +65,23 @@ void PacketStore::stopWorker()
 
 bool PacketStore::follow(const QString &path)
 {
-    m_following = true; // before the worker starts: a spool may hold no packet yet
-    if (open(path))
-        return true;
-    m_following = false;
-    return false;
+    return load(path, true);
 }
 
 bool PacketStore::open(const QString &path)
 {
-    const bool following = m_following;
+    return load(path, false);
+}
+
+bool PacketStore::load(const QString &path, bool following)
+{
     close();
+    // Set before the worker starts: a spool may hold no packet yet.
     m_following = following;
     auto shared = std::make_shared<Shared>();
     if (!shared->reader.open(path.toStdString())) {
         m_error = QString::fromStdString(shared->reader.error());
+        m_following = false;
         return false;
     }
     shared->session.setRemembersFrames(true);
@@ -98,6 +100,7 @@ bool PacketStore::open(const QString &path)
 
 void PacketStore::close()
 {
+    m_following = false; // a file opened next is read as it is, unless follow() says so
     const bool hadFile = m_shared != nullptr;
     if (hadFile)
         emit aboutToClose();
@@ -120,6 +123,7 @@ void PacketStore::cancel()
 {
     if (!m_loading)
         return;
+    m_following = false;
     stopWorker();
     uint64_t loaded;
     bool haveFirst;

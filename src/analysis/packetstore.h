@@ -103,6 +103,7 @@ private:
                   int digits);
     void finish(uint64_t generation, bool damaged, const QString &error);
     void stopWorker();
+    bool load(const QString &path, bool following);
 
     std::shared_ptr<Shared> m_shared;
     std::thread m_worker;

@@ -72,7 +72,11 @@ MainWindow::MainWindow(QWidget *parent)
     updateStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Stop while the window's members still exist: the helper delivers what it holds.
+    stopCapture();
+}
 
 namespace {
 constexpr int kRecentFiles = 10;
@@ -244,6 +248,10 @@ void MainWindow::connectActions()
         m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
     });
     connect(m_cancel, &QToolButton::clicked, m_store, &PacketStore::cancel);
+    connect(m_store, &PacketStore::closed, this, [this] {
+        m_progress->setVisible(false);
+        m_cancel->setVisible(false);
+    });
 
     connect(m_ui->actionStartCapture, &QAction::triggered, this, [this] {
         CaptureDialog dialog(this);
@@ -283,6 +291,8 @@ void MainWindow::connectActions()
 
 bool MainWindow::openFile(const QString &path, bool quiet)
 {
+    // Opening a file ends a running capture first; its packets stay in the spool file.
+    stopCapture();
     m_treeModel->clear();
     m_ui->hexView->setData({});
     if (!m_store->open(path)) {
@@ -401,9 +411,7 @@ void MainWindow::setUpContextMenus()
 
 bool MainWindow::startCapture(const QStringList &interfaces, const QString &filter)
 {
-    m_store->close();
-    m_treeModel->clear();
-    m_ui->hexView->setData({});
+    // The open file stays until the capture really starts.
     if (!m_capture->start(interfaces, filter)) {
         m_statusFile->setText(m_capture->errorString());
         auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot Start Capture"),
@@ -412,6 +420,9 @@ bool MainWindow::startCapture(const QStringList &interfaces, const QString &filt
         box->open();
         return false;
     }
+    m_store->close();
+    m_treeModel->clear();
+    m_ui->hexView->setData({});
     m_ui->actionStartCapture->setEnabled(false);
     m_ui->actionStopCapture->setEnabled(true);
     m_autoScroll = true;

@@ -4,6 +4,7 @@
 #include "analysis/packetstore.h"
 #include "capfile/capturefilewriter.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -54,6 +55,42 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
         QVERIFY(!store.damaged());
         QCOMPARE(store.count(), qsizetype(10));
+    }
+
+    void openingAFileEndsFollowing()
+    {
+        // Following a spool, then opening an ordinary (here damaged) file: that file is read
+        // as it is — it finishes, and its cut end is damage, not "more to come".
+        QTemporaryDir dir;
+        const QString spool = dir.filePath(QStringLiteral("spool.pcapng"));
+        pl::CaptureFileWriter w;
+        QVERIFY(w.open(spool.toStdString(), pl::CaptureFileWriter::Format::PcapNg, "test"));
+        QCOMPARE(w.addInterface({1, 262144, "eth0", {}}), 0);
+        const uint8_t bytes[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2,
+                                   0,    0,    0,    0,    1,    0x88, 0xb5};
+        for (int i = 0; i < 3; ++i) {
+            pl::Frame f;
+            f.data = bytes;
+            f.capLen = f.wireLen = sizeof bytes;
+            f.tsSec = i;
+            QVERIFY(w.write(f, 0));
+        }
+        QVERIFY(w.close());
+        QFile::copy(spool, dir.filePath(QStringLiteral("cut.pcapng")));
+        QFile cut(dir.filePath(QStringLiteral("cut.pcapng")));
+        QVERIFY(cut.open(QIODevice::ReadWrite));
+        QVERIFY(cut.resize(cut.size() - 30));
+        cut.close();
+
+        pl::PacketStore store;
+        QVERIFY(store.follow(spool));
+        QTRY_COMPARE_WITH_TIMEOUT(store.count(), qsizetype(3), 5000);
+        QSignalSpy finished(&store, &pl::PacketStore::loadingFinished);
+        QVERIFY(store.open(cut.fileName()));
+        QVERIFY(!store.isFollowing());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
+        QVERIFY(store.damaged());
+        QCOMPARE(store.count(), qsizetype(2));
     }
 };
 

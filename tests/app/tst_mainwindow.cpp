@@ -1,6 +1,7 @@
 // The main window as a user drives it: open a capture, select a packet, click a field and see
 // its bytes, click a byte and see its field.
 
+#include "app/capturecontroller.h"
 #include "app/hexview.h"
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
@@ -137,6 +138,20 @@ private slots:
         MainWindow again;
         QCOMPARE(again.packetModel()->timeFormat(), pl::PacketListModel::TimeFormat::Epoch);
         QCOMPARE(again.recentFiles().value(0), QFileInfo(file).absoluteFilePath());
+    }
+
+    void failedCaptureKeepsTheOpenFile()
+    {
+        MainWindow w;
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        const QByteArray saved = qgetenv("PACKETLENS_HELPER");
+        qputenv("PACKETLENS_HELPER", "/nonexistent/packetlens-capture");
+        QVERIFY(!w.startCapture({QStringLiteral("lo")}, QString()));
+        qputenv("PACKETLENS_HELPER", saved);
+        QCOMPARE(w.packetModel()->rowCount(), 10);
+        QCOMPARE(w.windowTitle(), QStringLiteral("print-flags.pcap — PacketLens"));
+        QVERIFY(!w.captureController()->isCapturing());
     }
 
     void damagedAndRefusedFiles()
