@@ -3,10 +3,13 @@
 // The Internet checksum (RFC 1071) and the transport pseudo-headers of RFC 768/793 (IPv4)
 // and RFC 8200 section 8.1 (IPv6), shared by IPv4, ICMP, ICMPv6, TCP and UDP.
 
+#include "textformat.h"
+
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace pl::checksum {
 
@@ -66,6 +69,15 @@ inline uint64_t pseudoHeader(int version, const uint8_t *src, const uint8_t *dst
     sum = add(sum, dst, alen);
     sum += proto;
     return addWord(sum, length);
+}
+
+/// Wireshark's expert text for a wrong checksum: "Bad checksum [should be 0x1c46]".
+inline std::string badText(uint16_t expected)
+{
+    std::string msg = "Bad checksum [should be ";
+    text::appendHex(msg, expected, 4);
+    msg += ']';
+    return msg;
 }
 
 } // namespace pl::checksum

@@ -450,9 +450,7 @@ void dissectIcmp(Dissection &d, const Reader &r, Item parent)
             const uint16_t expected = checksum::finish(sum);
             ckLabel += " incorrect, should be ";
             text::appendHex(ckLabel, expected, 4);
-            std::string msg = "Bad checksum [should be ";
-            text::appendHex(msg, expected, 4);
-            msg += ']';
+            const std::string msg = checksum::badText(expected);
             d.expert(ck, r, 2, 2, Severity::Warning, msg, BadChecksum);
             d.flag(ck, BadChecksum);
             addStatus(d, icmp, 0);

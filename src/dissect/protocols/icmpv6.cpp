@@ -660,9 +660,7 @@ void addChecksum(Dissection &d, const Reader &r, Item icmp)
             status = 0;
             label += " incorrect, should be ";
             text::appendHex(label, expected, 4);
-            std::string msg = "Bad checksum [should be ";
-            text::appendHex(msg, expected, 4);
-            msg += ']';
+            const std::string msg = checksum::badText(expected);
             d.expert(ck, r, 2, 2, Severity::Warning, msg);
             d.flag(ck, BadChecksum);
         }

@@ -860,9 +860,7 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
             d.setText(ck, std::move(label));
         }
         if (!good) {
-            std::string msg = "Bad checksum [should be ";
-            text::appendHex(msg, computed, 4);
-            msg += ']';
+            const std::string msg = checksum::badText(computed);
             // A quoted header (ICMP error) may have been rewritten by the router that quoted
             // it; show the mismatch but do not mark the frame for it.
             const uint8_t bad = d.columnsFrozen() ? 0 : BadChecksum;

@@ -1157,7 +1157,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                 return "Checksum: " + hex + " incorrect, should be " + calcHex +
                        "(maybe caused by \"TCP checksum offload\"?)";
             });
-            d.expert(ck, r, 16, 2, Severity::Error, "Bad checksum [should be " + calcHex + "]");
+            d.expert(ck, r, 16, 2, Severity::Error, checksum::badText(calc));
             d.flag(ck, BadChecksum);
         }
         label(d, d.addGenerated(tcp, s_f[ChecksumStatus], good ? 1 : 0),

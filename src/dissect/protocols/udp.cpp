@@ -161,7 +161,7 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
             if (ck)
                 d.setText(ck, "Checksum: " + hex + " incorrect, should be " + calcHex +
                                   " (maybe caused by \"UDP checksum offload\"?)");
-            d.expert(ck, r, 6, 2, Severity::Error, "Bad checksum [should be " + calcHex + "]");
+            d.expert(ck, r, 6, 2, Severity::Error, checksum::badText(calc));
             d.flag(ck, BadChecksum);
         }
         d.addGenerated(ck, s_f[ChecksumCalc], calc);
