@@ -15,14 +15,6 @@ constexpr int kChunk = 1000;
 // Announcements are batched: a view that resizes for every packet would spend its time there.
 constexpr qint64 kAnnounceMs = 100;
 
-int digitsFor(uint64_t unitsPerSecond)
-{
-    int digits = 0;
-    for (uint64_t u = 1; u < unitsPerSecond && digits < 9; u *= 10)
-        ++digits;
-    return digits;
-}
-
 // The first pass and the revisits must see the same preferences, or a revisit would not say
 // what the first pass said. Summary lines never show a checksum's status (tshark's default).
 void setSummaryPrefs(Dissection &d)
@@ -88,7 +80,7 @@ bool PacketStore::load(const QString &path, bool following)
     shared->reader.setFollowing(following);
     const auto &ifs = shared->reader.interfaces();
     // A spool may have no interface yet; PacketLens writes it with nanosecond times.
-    m_digits = ifs.empty() ? (following ? 9 : 6) : digitsFor(ifs.front().tsUnitsPerSecond);
+    m_digits = ifs.empty() ? (following ? 9 : 6) : ifs.front().timeDigits();
     m_shared = std::move(shared);
     m_path = path;
     m_error.clear();

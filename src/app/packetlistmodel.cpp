@@ -2,6 +2,8 @@
 
 #include "analysis/packetstore.h"
 #include "dissect/fieldtree.h"
+#include "dissect/frame.h"
+#include "dissect/textformat.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -14,31 +16,9 @@ namespace {
 // Seconds with 6 decimals (Wireshark's default "automatic" precision for µs captures).
 QString secondsText(int64_t sec, uint32_t nsec)
 {
-    const bool negative = sec < 0;
-    if (negative) { // -0.5 s is stored as sec -1, nsec 500000000
-        sec = -sec;
-        if (nsec) {
-            --sec;
-            nsec = 1000000000u - nsec;
-        }
-    }
-    return QStringLiteral("%1%2.%3")
-        .arg(negative ? QStringLiteral("-") : QString())
-        .arg(sec)
-        .arg(nsec / 1000u, 6, 10, QLatin1Char('0'));
-}
-
-// a - b as seconds and nanoseconds (nsec in 0..999999999).
-void subtract(int64_t aSec, uint32_t aNsec, int64_t bSec, uint32_t bNsec, int64_t &sec,
-              uint32_t &nsec)
-{
-    sec = aSec - bSec;
-    int64_t n = int64_t(aNsec) - int64_t(bNsec);
-    if (n < 0) {
-        n += 1000000000;
-        --sec;
-    }
-    nsec = uint32_t(n);
+    std::string text;
+    text::appendSecondsNs(text, sec, nsec, 6);
+    return QString::fromStdString(text);
 }
 
 QString dateTimeText(int64_t sec, uint32_t nsec, bool utc)
@@ -127,13 +107,13 @@ QString PacketListModel::timeText(int row) const
     uint32_t nsec;
     switch (m_timeFormat) {
     case TimeFormat::Relative:
-        subtract(r.tsSec, r.tsNsec, m_store->firstSec(), m_store->firstNsec(), sec, nsec);
+        timeDifference(r.tsSec, r.tsNsec, m_store->firstSec(), m_store->firstNsec(), sec, nsec);
         return secondsText(sec, nsec);
     case TimeFormat::Delta: {
         if (row == 0)
             return secondsText(0, 0);
         const PacketStore::Row prev = m_store->row(row - 1);
-        subtract(r.tsSec, r.tsNsec, prev.tsSec, prev.tsNsec, sec, nsec);
+        timeDifference(r.tsSec, r.tsNsec, prev.tsSec, prev.tsNsec, sec, nsec);
         return secondsText(sec, nsec);
     }
     case TimeFormat::Absolute:

@@ -18,6 +18,15 @@ struct CaptureInterface
     uint64_t tsUnitsPerSecond = 1000000; ///< from if_tsresol (pcap: 1e6 or 1e9)
     int64_t tsOffsetSeconds = 0;         ///< if_tsoffset
     uint32_t section = 0;                ///< which SHB (0-based) it belongs to
+
+    /// Fraction digits its times are shown with: 6 for microseconds, 9 for nanoseconds.
+    int timeDigits() const
+    {
+        int digits = 0;
+        for (uint64_t u = 1; u < tsUnitsPerSecond && digits < 9; u *= 10)
+            ++digits;
+        return digits;
+    }
 };
 
 /// One packet read from a capture file. Reuse one object across next() calls: its vectors

@@ -8,14 +8,6 @@ namespace pl::cli {
 
 namespace {
 
-int digitsFor(uint64_t unitsPerSecond)
-{
-    int digits = 0;
-    for (uint64_t u = 1; u < unitsPerSecond && digits < 9; u *= 10)
-        ++digits;
-    return digits;
-}
-
 /// -r FILE -w OUT: copies the packets, with their interfaces and comments.
 bool copyPacket(CaptureFileWriter &writer, std::vector<int> &ids, const CaptureFileReader &reader,
                 const CapturedPacket &p)
@@ -72,9 +64,8 @@ int run(const CliOptions &o, FILE *out, FILE *err)
             continue;
         }
         const auto &ifs = reader.interfaces();
-        const int digits = p.frame.interfaceId < ifs.size()
-                               ? digitsFor(ifs[p.frame.interfaceId].tsUnitsPerSecond)
-                               : 6;
+        const int digits =
+            p.frame.interfaceId < ifs.size() ? ifs[p.frame.interfaceId].timeDigits() : 6;
         printer.write(p.frame, digits);
     }
     printer.flush(true);

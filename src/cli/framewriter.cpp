@@ -59,22 +59,19 @@ void FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *colum
             print::appendTreeText(m_buf, m_dissection);
             m_buf += '\n';
         } else if (!m_options.hex) {
-            int64_t sec = f.tsSec - m_firstSec;
-            int64_t nsec = int64_t(f.tsNsec) - int64_t(m_firstNsec);
-            if (nsec < 0) {
-                nsec += 1000000000;
-                --sec;
-            }
+            int64_t sec;
+            uint32_t nsec;
+            timeDifference(f.tsSec, f.tsNsec, m_firstSec, m_firstNsec, sec, nsec);
             if (columns) {
                 columns->number = f.number;
                 columns->hasTime = f.hasTimestamp;
                 columns->relSec = sec;
-                columns->relNsec = uint32_t(nsec);
+                columns->relNsec = nsec;
                 columns->digits = digits;
                 columns->length = f.wireLen;
                 print::appendSummaryLine(m_buf, *columns);
             } else {
-                print::appendSummaryLine(m_buf, m_dissection, sec, uint32_t(nsec), digits);
+                print::appendSummaryLine(m_buf, m_dissection, sec, nsec, digits);
             }
         }
         if (m_options.hex) {

@@ -19,4 +19,18 @@ struct Frame
     bool hasTimestamp = true; ///< false for pcapng Simple Packet Blocks, which carry none
 };
 
+/// a - b as whole seconds and nanoseconds (nsec in 0..999999999; a negative difference has
+/// negative seconds: -0.5 s is sec -1, nsec 500000000).
+inline void timeDifference(int64_t aSec, uint32_t aNsec, int64_t bSec, uint32_t bNsec, int64_t &sec,
+                           uint32_t &nsec)
+{
+    sec = aSec - bSec;
+    int64_t n = int64_t(aNsec) - int64_t(bNsec);
+    if (n < 0) {
+        n += 1000000000;
+        --sec;
+    }
+    nsec = uint32_t(n);
+}
+
 } // namespace pl

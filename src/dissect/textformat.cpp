@@ -149,7 +149,7 @@ void appendIPv6(std::string &out, const uint8_t *p)
     out.append(buf, o);
 }
 
-void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec)
+void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec, int digits)
 {
     if (sec < 0 && nsec > 0) {
         // -0.5 s is stored as sec=-1, nsec=500000000.
@@ -159,13 +159,16 @@ void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec)
     } else {
         appendInt(out, sec);
     }
+    digits = digits < 0 ? 0 : digits > 9 ? 9 : digits;
+    if (digits == 0)
+        return;
     char frac[10];
     frac[0] = '.';
     for (int i = 9; i >= 1; --i) {
         frac[i] = char('0' + nsec % 10);
         nsec /= 10;
     }
-    out.append(frac, 10);
+    out.append(frac, size_t(digits) + 1);
 }
 
 void appendBitPattern(std::string &out, uint64_t raw, uint64_t mask, int bits)

@@ -18,8 +18,9 @@ void appendIPv4(std::string &out, const uint8_t *p);
 /// RFC 5952 text, character for character what glibc's inet_ntop writes: lower case, the
 /// first longest run of zero groups (length >= 2) compressed, IPv4-mapped/compatible forms.
 void appendIPv6(std::string &out, const uint8_t *p);
-/// `seconds.fraction` with nine digits, e.g. `1120622255.938066000`; negatives keep their sign.
-void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec);
+/// `seconds.fraction` with `digits` (0..9) fraction digits, cut not rounded, e.g.
+/// `1120622255.938066000` with nine; negatives keep their sign.
+void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec, int digits = 9);
 /// Wireshark's bit picture for a masked field: `.... 0101` for mask 0x0f value 5 of 8 bits.
 void appendBitPattern(std::string &out, uint64_t raw, uint64_t mask, int bits);
 

@@ -20,16 +20,6 @@ void appendRight(std::string &out, std::string_view s, size_t width)
         out.append(width - s.size(), ' ');
 }
 
-// tshark prints times with the capture's precision: 6 digits for microsecond files.
-void appendTime(std::string &out, int64_t sec, uint32_t nsec, int digits)
-{
-    text::appendSecondsNs(out, sec, nsec);
-    const size_t cut = size_t(9 - (digits < 0 ? 0 : digits > 9 ? 9 : digits));
-    out.resize(out.size() - cut);
-    if (out.back() == '.')
-        out.pop_back();
-}
-
 } // namespace
 
 void appendSummaryLine(std::string &out, const SummaryColumns &c)
@@ -43,7 +33,7 @@ void appendSummaryLine(std::string &out, const SummaryColumns &c)
     out += ' ';
     scratch.clear();
     if (c.hasTime) // tshark leaves the column blank for a frame without a time
-        appendTime(scratch, c.relSec, c.relNsec, c.digits);
+        text::appendSecondsNs(scratch, c.relSec, c.relNsec, c.digits); // the file's precision
     appendLeft(out, scratch, 10);
     out += ' ';
     appendLeft(out, c.source, 12);

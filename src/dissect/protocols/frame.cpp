@@ -36,18 +36,6 @@ struct FrameTimes
     uint32_t firstNsec = 0, prevNsec = 0;
 };
 
-void diffTime(int64_t s1, uint32_t n1, int64_t s0, uint32_t n0, uint64_t &sec, uint32_t &nsec)
-{
-    int64_t ds = s1 - s0;
-    int64_t dn = int64_t(n1) - int64_t(n0);
-    if (dn < 0) {
-        dn += 1000000000;
-        --ds;
-    }
-    sec = uint64_t(ds);
-    nsec = uint32_t(dn);
-}
-
 /// The previous frame's time, for time_delta on a revisit. Every frame has one, so they are
 /// kept densely by frame number and packed to 12 bytes: this is most of what the application
 /// holds per packet besides the file's offset index.
@@ -109,12 +97,12 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
         if (f.hasTimestamp) { // like tshark: no time fields at all for a frame without one
             d.addGenerated(frame, s_f[Time], uint64_t(f.tsSec), f.tsNsec, false);
             d.addGenerated(frame, s_f[TimeEpoch], uint64_t(f.tsSec), f.tsNsec, false);
-            uint64_t sec;
+            int64_t sec;
             uint32_t nsec;
-            diffTime(f.tsSec, f.tsNsec, prev.sec, prev.nsec, sec, nsec);
-            d.addGenerated(frame, s_f[TimeDelta], sec, nsec);
-            diffTime(f.tsSec, f.tsNsec, times.firstSec, times.firstNsec, sec, nsec);
-            d.addGenerated(frame, s_f[TimeRelative], sec, nsec);
+            timeDifference(f.tsSec, f.tsNsec, prev.sec, prev.nsec, sec, nsec);
+            d.addGenerated(frame, s_f[TimeDelta], uint64_t(sec), nsec);
+            timeDifference(f.tsSec, f.tsNsec, times.firstSec, times.firstNsec, sec, nsec);
+            d.addGenerated(frame, s_f[TimeRelative], uint64_t(sec), nsec);
         }
         d.addGenerated(frame, s_f[InterfaceId], f.interfaceId, 0, false);
         d.addGenerated(frame, s_f[Number], f.number, 0, false);
