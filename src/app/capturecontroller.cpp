@@ -96,13 +96,7 @@ void CaptureController::onStarted(const ipc::Started &s)
 void CaptureController::onPackets(const ipc::PacketBatch &b)
 {
     for (const ipc::PacketRecord &rec : b.packets) {
-        Frame f;
-        f.data = reinterpret_cast<const uint8_t *>(rec.bytes.constData());
-        f.capLen = uint32_t(rec.bytes.size());
-        f.wireLen = rec.wireLen;
-        f.tsSec = rec.tsSec;
-        f.tsNsec = rec.tsNsec;
-        if (!m_spool.write(f, rec.interfaceId))
+        if (!m_spool.write(ipc::frameOf(rec), rec.interfaceId))
             return fail(QString::fromStdString(m_spool.error()));
         ++m_captured;
     }

@@ -107,14 +107,8 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
             if (failed || (o.count && captured >= *o.count))
                 break;
             ++captured;
-            Frame f;
-            f.data = reinterpret_cast<const uint8_t *>(rec.bytes.constData());
-            f.capLen = uint32_t(rec.bytes.size());
-            f.wireLen = rec.wireLen;
+            Frame f = ipc::frameOf(rec);
             f.linkType = rec.interfaceId < linkTypes.size() ? linkTypes[rec.interfaceId] : 0;
-            f.tsSec = rec.tsSec;
-            f.tsNsec = rec.tsNsec;
-            f.interfaceId = rec.interfaceId;
             f.number = captured;
             if (file.isOpen()) {
                 if (!file.write(f, rec.interfaceId)) {

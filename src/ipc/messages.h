@@ -7,6 +7,8 @@
 //                client → Stop;  helper → final Stats, exit.
 #pragma once
 
+#include "dissect/frame.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -89,6 +91,20 @@ struct PacketRecord
     quint8 flags = 0; ///< pl::NodeFlag bits
     bool operator==(const PacketRecord &) const = default;
 };
+
+/// The frame a record carries (its bytes stay owned by the record; link type and number are
+/// the receiver's to fill in).
+inline Frame frameOf(const PacketRecord &rec)
+{
+    Frame f;
+    f.data = reinterpret_cast<const uint8_t *>(rec.bytes.constData());
+    f.capLen = uint32_t(rec.bytes.size());
+    f.wireLen = rec.wireLen;
+    f.tsSec = rec.tsSec;
+    f.tsNsec = rec.tsNsec;
+    f.interfaceId = rec.interfaceId;
+    return f;
+}
 
 struct PacketBatch
 {
