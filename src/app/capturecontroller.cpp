@@ -25,7 +25,7 @@ QString CaptureController::spoolDirectory()
     return dir;
 }
 
-bool CaptureController::start(const QStringList &interfaces, const QString &filter)
+bool CaptureController::start(const ipc::Config &config)
 {
     if (m_session) {
         m_error = tr("a capture is already running");
@@ -47,9 +47,7 @@ bool CaptureController::start(const QStringList &interfaces, const QString &filt
         m_error = QString::fromStdString(m_spool.error());
         return false;
     }
-    ipc::Config config;
-    config.interfaces = interfaces;
-    config.filter = filter;
+    m_config = config;
     m_session = std::make_unique<ipc::ClientSession>();
     connect(m_session.get(), &ipc::ClientSession::started, this, &CaptureController::onStarted);
     connect(m_session.get(), &ipc::ClientSession::packets, this, &CaptureController::onPackets);
@@ -85,7 +83,7 @@ void CaptureController::onStarted(const ipc::Started &s)
     QStringList names;
     for (const auto &ifc : s.interfaces) {
         names << ifc.name;
-        if (m_spool.addInterface({ifc.linkType, 262144, ifc.name.toStdString(), {}}) < 0)
+        if (m_spool.addInterface({ifc.linkType, m_config.snaplen, ifc.name.toStdString(), {}}) < 0)
             return fail(QString::fromStdString(m_spool.error()));
     }
     if (!m_spool.flush())

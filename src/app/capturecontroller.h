@@ -19,9 +19,12 @@ public:
     explicit CaptureController(QObject *parent = nullptr);
     ~CaptureController() override;
 
-    /// Starts capturing on `interfaces` with a tcpdump-syntax `filter`; false with
-    /// errorString() when the spool or the helper cannot be started (nothing is emitted then).
-    bool start(const QStringList &interfaces, const QString &filter);
+    /// Starts capturing as `config` says (interfaces, tcpdump-syntax filter, snaplen,
+    /// promiscuous mode, buffer); false with errorString() when the spool or the helper cannot
+    /// be started (nothing is emitted then).
+    bool start(const ipc::Config &config);
+    /// What the running (or last) capture was started with: Restart starts it again.
+    const ipc::Config &config() const { return m_config; }
     /// Stops: the helper delivers what it holds, the spool is closed, finished() follows.
     void stop();
     bool isCapturing() const { return m_session != nullptr; }
@@ -51,6 +54,7 @@ private:
 
     std::unique_ptr<ipc::ClientSession> m_session;
     CaptureFileWriter m_spool;
+    ipc::Config m_config;
     QString m_spoolPath;
     QString m_error;
     quint64 m_captured = 0;

@@ -48,6 +48,14 @@ QString CaptureDialog::interfaceName() const
     return m_interfaces->currentData().toString();
 }
 
+ipc::Config CaptureDialog::config() const
+{
+    ipc::Config c;
+    c.interfaces = {interfaceName()};
+    c.filter = filter();
+    return c;
+}
+
 QString CaptureDialog::filter() const
 {
     return m_filter->text().trimmed();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ipc/messages.h"
+
 #include <QDialog>
 
 class QComboBox;
@@ -18,6 +20,8 @@ public:
     explicit CaptureDialog(QWidget *parent = nullptr);
 
     QString interfaceName() const;
+    /// What to start: the chosen interface(s), the filter and the capture options.
+    ipc::Config config() const;
     QString filter() const;
     /// Empty when the filter compiles, else pcap's message.
     QString filterError() const { return m_filterError; }

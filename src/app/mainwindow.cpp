@@ -258,7 +258,7 @@ void MainWindow::connectActions()
         dialog.setFilter(QSettings().value(QStringLiteral("capture/filter")).toString());
         if (dialog.exec() == QDialog::Accepted) {
             QSettings().setValue(QStringLiteral("capture/filter"), dialog.filter());
-            startCapture({dialog.interfaceName()}, dialog.filter());
+            startCapture(dialog.config());
         }
     });
     connect(m_ui->actionStopCapture, &QAction::triggered, this, &MainWindow::stopCapture);
@@ -409,10 +409,10 @@ void MainWindow::setUpContextMenus()
             });
 }
 
-bool MainWindow::startCapture(const QStringList &interfaces, const QString &filter)
+bool MainWindow::startCapture(const ipc::Config &config)
 {
     // The open file stays until the capture really starts.
-    if (!m_capture->start(interfaces, filter)) {
+    if (!m_capture->start(config)) {
         m_statusFile->setText(m_capture->errorString());
         auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot Start Capture"),
                                     m_capture->errorString(), QMessageBox::Ok, this);

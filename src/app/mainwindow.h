@@ -3,6 +3,7 @@
 #include "analysis/packetstore.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
+#include "ipc/messages.h"
 
 #include <QMainWindow>
 #include <QSet>
@@ -40,7 +41,7 @@ public:
     /// Starts a live capture through the helper; its packets are spooled to a pcapng file
     /// under the cache directory that the packet list follows. false with a message when
     /// it cannot start (errors the helper reports later arrive as a dialog).
-    bool startCapture(const QStringList &interfaces, const QString &filter);
+    bool startCapture(const ipc::Config &config);
     void stopCapture();
     CaptureController *captureController() const { return m_capture; }
     /// While capturing, the list follows the newest packet; scrolling up or picking a packet

@@ -40,6 +40,10 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    /// The store's row (capture order) shown at view row `row`, and back (-1 when not shown).
+    qsizetype storeRow(int row) const { return row; }
+    int viewRow(qsizetype storeRow) const { return storeRow < m_rows ? int(storeRow) : -1; }
+
     /// The Time column's text of `row` in the current format.
     QString timeText(int row) const;
 

@@ -147,7 +147,8 @@ private slots:
         QTRY_VERIFY(!w.store()->isLoading());
         const QByteArray saved = qgetenv("PACKETLENS_HELPER");
         qputenv("PACKETLENS_HELPER", "/nonexistent/packetlens-capture");
-        QVERIFY(!w.startCapture({QStringLiteral("lo")}, QString()));
+        QVERIFY(!w.startCapture(
+            pl::ipc::Config{.interfaces = {QStringLiteral("lo")}, .filter = QString()}));
         qputenv("PACKETLENS_HELPER", saved);
         QCOMPARE(w.packetModel()->rowCount(), 10);
         QCOMPARE(w.windowTitle(), QStringLiteral("print-flags.pcap — PacketLens"));

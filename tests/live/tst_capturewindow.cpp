@@ -53,7 +53,8 @@ private slots:
         QVERIFY(inA.ok());
         pl::MainWindow w;
         w.show();
-        QVERIFY(w.startCapture({QStringLiteral("va")}, QStringLiteral("udp port 5555")));
+        QVERIFY(w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("va")},
+                                               .filter = QStringLiteral("udp port 5555")}));
         QTRY_VERIFY_WITH_TIMEOUT(w.windowTitle().startsWith(QStringLiteral("Capturing from va")),
                                  10000);
 
@@ -108,7 +109,8 @@ private slots:
         NetnsScope inA(a);
         pl::MainWindow w;
         QSignalSpy failed(w.captureController(), &pl::CaptureController::failed);
-        QVERIFY(w.startCapture({QStringLiteral("va")}, QStringLiteral("udp port 5555")));
+        QVERIFY(w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("va")},
+                                               .filter = QStringLiteral("udp port 5555")}));
         QTRY_VERIFY_WITH_TIMEOUT(w.windowTitle().startsWith(QStringLiteral("Capturing from va")),
                                  10000);
         const int sender = udpSocket(b, "10.99.5.2", 4444);
@@ -136,7 +138,8 @@ private slots:
         pl::MainWindow w;
         // The helper refuses it with pcap's message; the window says so and stays usable.
         QSignalSpy failed(w.captureController(), &pl::CaptureController::failed);
-        QVERIFY(w.startCapture({QStringLiteral("lo")}, QStringLiteral("udp port")));
+        QVERIFY(w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("lo")},
+                                               .filter = QStringLiteral("udp port")}));
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
         QVERIFY(failed.first().first().toString().contains(QStringLiteral("syntax error")));
         QTRY_VERIFY_WITH_TIMEOUT(!w.captureController()->isCapturing(), 10000);
