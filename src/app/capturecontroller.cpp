@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 namespace pl {
@@ -25,7 +26,7 @@ QString CaptureController::spoolDirectory()
     return dir;
 }
 
-bool CaptureController::start(const ipc::Config &config)
+bool CaptureController::start(const ipc::Config &config, Launch launch)
 {
     if (m_session) {
         m_error = tr("a capture is already running");
@@ -37,10 +38,18 @@ bool CaptureController::start(const ipc::Config &config)
                      "application; set PACKETLENS_HELPER to its path");
         return false;
     }
-    m_spoolPath = spoolDirectory() +
-                  QStringLiteral("/capture-%1-%2.pcapng")
-                      .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss")))
-                      .arg(QCoreApplication::applicationPid());
+    QString program = helper;
+    QStringList arguments;
+    if (launch == Launch::Pkexec) {
+        // pkexec execs the helper in place, so the helper keeps the pid the session checks.
+        program = pkexecProgram();
+        if (program.isEmpty()) {
+            m_error = tr("pkexec is not installed (Debian package pkexec)");
+            return false;
+        }
+        arguments << helper;
+    }
+    m_spoolPath = newSpoolPath();
     if (!m_spool.open(m_spoolPath.toStdString(), CaptureFileWriter::Format::PcapNg,
                       "PacketLens " PACKETLENS_VERSION) ||
         !m_spool.flush()) {
@@ -57,12 +66,13 @@ bool CaptureController::start(const ipc::Config &config)
             dropped += i.kernelDropped;
         m_dropped = dropped;
     });
-    connect(m_session.get(), &ipc::ClientSession::error, this,
-            [this](const ipc::Error &e) { fail(e.message, e.hint); });
+    connect(m_session.get(), &ipc::ClientSession::error, this, [this](const ipc::Error &e) {
+        fail(e.message, e.hint, e.code == quint32(ipc::ErrorCode::NoPermission));
+    });
     connect(m_session.get(), &ipc::ClientSession::finished, this, &CaptureController::onFinished,
             Qt::QueuedConnection);
     m_captured = m_dropped = 0;
-    if (!m_session->start(helper, {}, config)) {
+    if (!m_session->start(program, arguments, config)) {
         m_error = m_session->errorString();
         m_session.reset();
         m_spool.close();
@@ -104,10 +114,33 @@ void CaptureController::onPackets(const ipc::PacketBatch &b)
     emit packetsWritten(m_captured);
 }
 
-void CaptureController::fail(const QString &message, const QString &hint)
+QString CaptureController::newSpoolPath()
+{
+    // Never an existing file's name: a restart within the same second must not truncate the
+    // spool it just finished.
+    const QString stem =
+        spoolDirectory() +
+        QStringLiteral("/capture-%1-%2")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss")))
+            .arg(QCoreApplication::applicationPid());
+    QString path = stem + QStringLiteral(".pcapng");
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = stem + QStringLiteral("-%1.pcapng").arg(n);
+    return path;
+}
+
+QString CaptureController::pkexecProgram()
+{
+    const QString forced = qEnvironmentVariable("PACKETLENS_PKEXEC");
+    if (!forced.isEmpty())
+        return forced;
+    return QStandardPaths::findExecutable(QStringLiteral("pkexec"));
+}
+
+void CaptureController::fail(const QString &message, const QString &hint, bool permission)
 {
     m_error = message;
-    emit failed(message, hint);
+    emit failed(message, hint, permission);
     if (m_session && m_session->isRunning())
         QMetaObject::invokeMethod(this, &CaptureController::stop, Qt::QueuedConnection);
 }

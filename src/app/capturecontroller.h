@@ -19,10 +19,15 @@ public:
     explicit CaptureController(QObject *parent = nullptr);
     ~CaptureController() override;
 
+    /// How the helper is run: directly (it has its file capabilities), or through pkexec, which
+    /// asks for an administrator's password and runs it as root (it drops everything to the
+    /// calling user right after opening its sockets, as always).
+    enum class Launch { Direct, Pkexec };
+
     /// Starts capturing as `config` says (interfaces, tcpdump-syntax filter, snaplen,
     /// promiscuous mode, buffer); false with errorString() when the spool or the helper cannot
     /// be started (nothing is emitted then).
-    bool start(const ipc::Config &config);
+    bool start(const ipc::Config &config, Launch launch = Launch::Direct);
     /// What the running (or last) capture was started with: Restart starts it again.
     const ipc::Config &config() const { return m_config; }
     /// Stops: the helper delivers what it holds, the spool is closed, finished() follows.
@@ -37,20 +42,24 @@ public:
 
     /// Where spool files go: $XDG_CACHE_HOME/packetlens (created 0700).
     static QString spoolDirectory();
+    /// pkexec's path ($PACKETLENS_PKEXEC overrides it), or "" when it is not installed.
+    static QString pkexecProgram();
 
 signals:
     /// The helper opened its sockets and dropped its privileges; the spool holds the interfaces.
     void started(const QString &spoolPath, const QStringList &interfaces);
     void packetsWritten(quint64 captured);
-    /// A capture error; `hint` names the fix when there is one (missing capability).
-    void failed(const QString &message, const QString &hint);
+    /// A capture error; `hint` names the fix when there is one. `permission`: the helper lacks
+    /// its capabilities (start(config, Launch::Pkexec) is the other way then).
+    void failed(const QString &message, const QString &hint, bool permission);
     void finished();
 
 private:
+    static QString newSpoolPath();
     void onStarted(const ipc::Started &s);
     void onPackets(const ipc::PacketBatch &b);
     void onFinished();
-    void fail(const QString &message, const QString &hint = {});
+    void fail(const QString &message, const QString &hint = {}, bool permission = false);
 
     std::unique_ptr<ipc::ClientSession> m_session;
     CaptureFileWriter m_spool;

@@ -23,10 +23,12 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolButton>
+#include <algorithm>
 #include <functional>
 
 namespace pl {
@@ -45,6 +47,8 @@ MainWindow::MainWindow(QWidget *parent)
     for (int c = 0; c < int(std::size(widths)); ++c)
         m_ui->packetList->setColumnWidth(c, widths[c]);
     m_ui->detailTree->setModel(m_treeModel);
+    m_listFont = m_ui->packetList->font();
+    m_hexFont = m_ui->hexView->font();
     // Wireshark's proportions: list, details, bytes.
     m_ui->splitter->setStretchFactor(0, 5);
     m_ui->splitter->setStretchFactor(1, 3);
@@ -86,6 +90,32 @@ const QString kSplitter = QStringLiteral("window/splitter");
 const QString kColumns = QStringLiteral("window/columns");
 const QString kTimeFormat = QStringLiteral("view/timeFormat");
 const QString kRecent = QStringLiteral("files/recent");
+const QString kZoom = QStringLiteral("view/zoom");
+const QString kPanes = QStringLiteral("view/panes");
+const QString kCapture = QStringLiteral("capture/");
+
+/// The last capture's options, so that Start and the options dialog begin from them.
+void saveCaptureConfig(const ipc::Config &c)
+{
+    QSettings s;
+    s.setValue(kCapture + QStringLiteral("interfaces"), c.interfaces);
+    s.setValue(kCapture + QStringLiteral("filter"), c.filter);
+    s.setValue(kCapture + QStringLiteral("snaplen"), c.snaplen);
+    s.setValue(kCapture + QStringLiteral("promiscuous"), c.promiscuous);
+    s.setValue(kCapture + QStringLiteral("bufferMiB"), c.bufferMiB);
+}
+
+ipc::Config loadCaptureConfig()
+{
+    QSettings s;
+    ipc::Config c;
+    c.interfaces = s.value(kCapture + QStringLiteral("interfaces")).toStringList();
+    c.filter = s.value(kCapture + QStringLiteral("filter")).toString();
+    c.snaplen = s.value(kCapture + QStringLiteral("snaplen"), c.snaplen).toUInt();
+    c.promiscuous = s.value(kCapture + QStringLiteral("promiscuous"), c.promiscuous).toBool();
+    c.bufferMiB = s.value(kCapture + QStringLiteral("bufferMiB"), c.bufferMiB).toUInt();
+    return c;
+}
 } // namespace
 
 void MainWindow::restoreSettings()
@@ -97,6 +127,14 @@ void MainWindow::restoreSettings()
         m_ui->splitter->restoreState(s.value(kSplitter).toByteArray());
     if (s.contains(kColumns))
         m_ui->packetList->horizontalHeader()->restoreState(s.value(kColumns).toByteArray());
+    setZoom(s.value(kZoom, 0).toInt());
+    const QList<QVariant> panes = s.value(kPanes).toList();
+    QAction *const paneActions[] = {m_ui->actionShowPacketList, m_ui->actionShowPacketDetails,
+                                    m_ui->actionShowPacketBytes};
+    for (int i = 0; i < panes.size() && i < int(std::size(paneActions)); ++i)
+        if (paneActions[i]->isChecked() != panes[i].toBool())
+            paneActions[i]->trigger();
+    syncColumnActions();
     const int format = s.value(kTimeFormat, 0).toInt();
     const QList<QAction *> actions = m_ui->menuTimeFormat->actions();
     if (format > 0 && format < actions.size())
@@ -112,6 +150,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
     s.setValue(kSplitter, m_ui->splitter->saveState());
     s.setValue(kColumns, m_ui->packetList->horizontalHeader()->saveState());
     s.setValue(kTimeFormat, int(m_packetModel->timeFormat()));
+    s.setValue(kZoom, m_zoom);
+    s.setValue(kPanes, QList<QVariant>{m_ui->actionShowPacketList->isChecked(),
+                                       m_ui->actionShowPacketDetails->isChecked(),
+                                       m_ui->actionShowPacketBytes->isChecked()});
     QMainWindow::closeEvent(event);
 }
 
@@ -201,6 +243,7 @@ void MainWindow::connectActions()
         connect(action, &QAction::triggered, this,
                 [this, format = format] { m_packetModel->setTimeFormat(format); });
     }
+    connectViewActions();
     connect(m_ui->actionExpandAll, &QAction::triggered, m_ui->detailTree, &QTreeView::expandAll);
     connect(m_ui->actionCollapseAll, &QAction::triggered, m_ui->detailTree,
             &QTreeView::collapseAll);
@@ -254,13 +297,15 @@ void MainWindow::connectActions()
     });
 
     connect(m_ui->actionStartCapture, &QAction::triggered, this, [this] {
-        CaptureDialog dialog(this);
-        dialog.setFilter(QSettings().value(QStringLiteral("capture/filter")).toString());
-        if (dialog.exec() == QDialog::Accepted) {
-            QSettings().setValue(QStringLiteral("capture/filter"), dialog.filter());
-            startCapture(dialog.config());
-        }
+        // Start what the user last started; the options dialog when there is nothing yet.
+        const ipc::Config last = loadCaptureConfig();
+        if (last.interfaces.isEmpty())
+            showCaptureOptions();
+        else
+            startCapture(last);
     });
+    connect(m_ui->actionCaptureOptions, &QAction::triggered, this, &MainWindow::showCaptureOptions);
+    connect(m_ui->actionRestartCapture, &QAction::triggered, this, &MainWindow::restartCapture);
     connect(m_ui->actionStopCapture, &QAction::triggered, this, &MainWindow::stopCapture);
     connect(
         m_capture, &CaptureController::started, this,
@@ -271,22 +316,102 @@ void MainWindow::connectActions()
             m_statusFile->setText(
                 tr("Capturing from %1 into %2")
                     .arg(interfaces.join(QStringLiteral(", ")), QDir::toNativeSeparators(spool)));
+            m_captureClock.start();
+            m_durationTimer.start(1000);
+            updateStatus();
         });
-    connect(m_capture, &CaptureController::failed, this,
-            [this](const QString &message, const QString &hint) {
-                m_statusFile->setText(message);
-                auto *box = new QMessageBox(QMessageBox::Warning, tr("Capture Failed"), message,
-                                            QMessageBox::Ok, this);
-                box->setInformativeText(hint);
-                box->setAttribute(Qt::WA_DeleteOnClose);
-                box->open();
-            });
+    connect(m_capture, &CaptureController::failed, this, &MainWindow::onCaptureFailed);
     connect(m_capture, &CaptureController::finished, this, [this] {
         m_store->stopFollowing();
-        m_ui->actionStartCapture->setEnabled(true);
-        m_ui->actionStopCapture->setEnabled(false);
+        m_durationTimer.stop();
+        m_captureMs = m_captureClock.isValid() ? m_captureClock.elapsed() : -1;
+        m_captureClock.invalidate();
+        updateCaptureActions();
         updateStatus();
+        if (std::exchange(m_restartPending, false))
+            startCapture(m_capture->config());
     });
+    connect(&m_durationTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+}
+
+void MainWindow::connectViewActions()
+{
+    const std::pair<QAction *, QWidget *> panes[] = {
+        {m_ui->actionShowPacketList, m_ui->packetList},
+        {m_ui->actionShowPacketDetails, m_ui->detailTree},
+        {m_ui->actionShowPacketBytes, m_ui->hexView},
+    };
+    for (const auto &[action, pane] : panes)
+        connect(action, &QAction::toggled, pane, &QWidget::setVisible);
+
+    connect(m_ui->actionZoomIn, &QAction::triggered, this, [this] { setZoom(m_zoom + 1); });
+    connect(m_ui->actionZoomOut, &QAction::triggered, this, [this] { setZoom(m_zoom - 1); });
+    connect(m_ui->actionNormalSize, &QAction::triggered, this, [this] { setZoom(0); });
+
+    // One checkable action per column, in View > Packet List Columns and the header's menu.
+    QHeaderView *header = m_ui->packetList->horizontalHeader();
+    for (int c = 0; c < m_packetModel->columnCount(); ++c) {
+        QAction *a =
+            m_ui->menuColumns->addAction(m_packetModel->headerData(c, Qt::Horizontal).toString());
+        a->setCheckable(true);
+        a->setChecked(true);
+        connect(a, &QAction::toggled, this, [header, c](bool on) {
+            // The last visible column stays: a list without columns cannot be brought back.
+            if (on || header->count() - header->hiddenSectionCount() > 1)
+                header->setSectionHidden(c, !on);
+        });
+        connect(a, &QAction::toggled, this, &MainWindow::syncColumnActions, Qt::QueuedConnection);
+    }
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this, [this, header](const QPoint &pos) {
+        m_ui->menuColumns->exec(header->mapToGlobal(pos));
+    });
+    connect(m_ui->actionResizeColumns, &QAction::triggered, this, [this] {
+        // Sized to the rows in view (Qt looks at those), the Info column keeps the rest.
+        for (int c = 0; c < m_packetModel->columnCount() - 1; ++c)
+            m_ui->packetList->resizeColumnToContents(c);
+    });
+
+    connect(m_ui->actionNextPacket, &QAction::triggered, this, [this] { stepPacket(1); });
+    connect(m_ui->actionPreviousPacket, &QAction::triggered, this, [this] { stepPacket(-1); });
+    connect(m_ui->actionCopySummary, &QAction::triggered, this,
+            [this] { QGuiApplication::clipboard()->setText(copyText(CopyWhat::PacketSummary)); });
+}
+
+void MainWindow::syncColumnActions()
+{
+    const QList<QAction *> actions = m_ui->menuColumns->actions();
+    QHeaderView *header = m_ui->packetList->horizontalHeader();
+    for (int c = 0; c < actions.size(); ++c) {
+        const QSignalBlocker block(actions[c]);
+        actions[c]->setChecked(!header->isSectionHidden(c));
+    }
+}
+
+void MainWindow::setZoom(int steps)
+{
+    // Wireshark's View > Zoom: one point a step for the list, the tree and the bytes.
+    m_zoom = std::clamp(steps, kMinZoom, kMaxZoom);
+    auto zoomed = [this](QFont font) {
+        font.setPointSizeF(std::max(4.0, font.pointSizeF() + m_zoom));
+        return font;
+    };
+    m_ui->packetList->setFont(zoomed(m_listFont));
+    m_ui->detailTree->setFont(zoomed(m_listFont));
+    m_ui->hexView->setFont(zoomed(m_hexFont));
+    m_ui->packetList->verticalHeader()->setDefaultSectionSize(
+        m_ui->packetList->fontMetrics().height() + 4);
+    m_ui->actionZoomIn->setEnabled(m_zoom < kMaxZoom);
+    m_ui->actionZoomOut->setEnabled(m_zoom > kMinZoom);
+}
+
+void MainWindow::stepPacket(int delta)
+{
+    const int rows = m_packetModel->rowCount();
+    if (rows == 0)
+        return;
+    const int current = m_ui->packetList->currentIndex().row();
+    m_ui->packetList->selectRow(current < 0 ? 0 : std::clamp(current + delta, 0, rows - 1));
 }
 
 bool MainWindow::openFile(const QString &path, bool quiet)
@@ -306,6 +431,7 @@ bool MainWindow::openFile(const QString &path, bool quiet)
     }
     const QString name = QFileInfo(path).fileName();
     setWindowTitle(tr("%1 — PacketLens").arg(name));
+    m_captureMs = -1;
     addRecentFile(path);
     m_statusFile->setText(QDir::toNativeSeparators(path));
     m_progress->setVisible(true);
@@ -348,8 +474,18 @@ void MainWindow::onLoadingFinished()
 void MainWindow::updateStatus()
 {
     const qsizetype n = m_store->count();
-    m_statusCounts->setText(
-        tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: %2").arg(n).arg(m_capture->dropped()));
+    QString text =
+        tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: %2").arg(n).arg(m_capture->dropped());
+    const qint64 ms = m_captureClock.isValid() ? m_captureClock.elapsed() : m_captureMs;
+    if (ms >= 0) {
+        // The capture's duration, still running or final, like Wireshark's status bar.
+        const qint64 s = ms / 1000;
+        text += tr(" · %1:%2:%3")
+                    .arg(s / 3600, 2, 10, QLatin1Char('0'))
+                    .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+                    .arg(s % 60, 2, 10, QLatin1Char('0'));
+    }
+    m_statusCounts->setText(text);
 }
 
 QString MainWindow::copyText(CopyWhat what) const
@@ -409,10 +545,10 @@ void MainWindow::setUpContextMenus()
             });
 }
 
-bool MainWindow::startCapture(const ipc::Config &config)
+bool MainWindow::startCapture(const ipc::Config &config, CaptureController::Launch launch)
 {
     // The open file stays until the capture really starts.
-    if (!m_capture->start(config)) {
+    if (!m_capture->start(config, launch)) {
         m_statusFile->setText(m_capture->errorString());
         auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot Start Capture"),
                                     m_capture->errorString(), QMessageBox::Ok, this);
@@ -420,11 +556,11 @@ bool MainWindow::startCapture(const ipc::Config &config)
         box->open();
         return false;
     }
+    saveCaptureConfig(config);
     m_store->close();
     m_treeModel->clear();
     m_ui->hexView->setData({});
-    m_ui->actionStartCapture->setEnabled(false);
-    m_ui->actionStopCapture->setEnabled(true);
+    updateCaptureActions();
     m_autoScroll = true;
     m_statusFile->setText(tr("Starting the capture helper…"));
     return true;
@@ -432,7 +568,62 @@ bool MainWindow::startCapture(const ipc::Config &config)
 
 void MainWindow::stopCapture()
 {
+    m_restartPending = false;
     m_capture->stop();
+}
+
+void MainWindow::restartCapture()
+{
+    if (!m_capture->isCapturing())
+        return;
+    // The running capture ends normally (its spool file stays); the same options start again
+    // once the helper is gone.
+    m_capture->stop();
+    if (m_capture->isCapturing())
+        m_restartPending = true;
+    else
+        startCapture(m_capture->config());
+}
+
+void MainWindow::showCaptureOptions()
+{
+    CaptureDialog dialog(this);
+    dialog.setFilter(loadCaptureConfig().filter);
+    if (dialog.exec() == QDialog::Accepted)
+        startCapture(dialog.config());
+}
+
+void MainWindow::updateCaptureActions()
+{
+    const bool capturing = m_capture->isCapturing();
+    m_ui->actionStartCapture->setEnabled(!capturing);
+    m_ui->actionCaptureOptions->setEnabled(!capturing);
+    m_ui->actionStopCapture->setEnabled(capturing);
+    m_ui->actionRestartCapture->setEnabled(capturing);
+}
+
+void MainWindow::onCaptureFailed(const QString &message, const QString &hint, bool permission)
+{
+    m_statusFile->setText(message);
+    auto *box =
+        new QMessageBox(QMessageBox::Warning, tr("Capture Failed"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(hint);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse); // the setcap command can be copied
+    if (permission && !CaptureController::pkexecProgram().isEmpty()) {
+        // The other way in: an administrator's password for this one capture.
+        QPushButton *retry = box->addButton(tr("Retry with pkexec"), QMessageBox::AcceptRole);
+        retry->setToolTip(tr("Run the capture helper once as root through pkexec; it drops "
+                             "every privilege right after opening its sockets"));
+        const ipc::Config config = m_capture->config();
+        connect(retry, &QPushButton::clicked, this, [this, config] {
+            // The failed session ends first; then the same capture through pkexec.
+            QMetaObject::invokeMethod(
+                this, [this, config] { startCapture(config, CaptureController::Launch::Pkexec); },
+                Qt::QueuedConnection);
+        });
+    }
+    box->open();
 }
 
 void MainWindow::showPacket(int row)

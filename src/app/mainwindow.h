@@ -1,12 +1,16 @@
 #pragma once
 
 #include "analysis/packetstore.h"
+#include "app/capturecontroller.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
 #include "ipc/messages.h"
 
+#include <QElapsedTimer>
+#include <QFont>
 #include <QMainWindow>
 #include <QSet>
+#include <QTimer>
 #include <memory>
 
 class QLabel;
@@ -21,7 +25,6 @@ class MainWindow;
 
 namespace pl {
 
-class CaptureController;
 class HexView;
 class PacketListModel;
 class ProtoTreeModel;
@@ -41,8 +44,16 @@ public:
     /// Starts a live capture through the helper; its packets are spooled to a pcapng file
     /// under the cache directory that the packet list follows. false with a message when
     /// it cannot start (errors the helper reports later arrive as a dialog).
-    bool startCapture(const ipc::Config &config);
+    bool startCapture(const ipc::Config &config,
+                      CaptureController::Launch launch = CaptureController::Launch::Direct);
     void stopCapture();
+    /// Stops the running capture (its packets stay in their spool file) and starts a new one
+    /// with the same options once the helper is gone.
+    void restartCapture();
+    /// View > Zoom: font size steps from the normal size (0), for the list, tree and bytes.
+    int zoom() const { return m_zoom; }
+    void setZoom(int steps);
+    static constexpr int kMinZoom = -4, kMaxZoom = 12;
     CaptureController *captureController() const { return m_capture; }
     /// While capturing, the list follows the newest packet; scrolling up or picking a packet
     /// pauses that, scrolling back to the bottom resumes it.
@@ -70,6 +81,12 @@ protected:
 
 private:
     void connectActions();
+    void connectViewActions();
+    void syncColumnActions();
+    void stepPacket(int delta);
+    void showCaptureOptions();
+    void updateCaptureActions();
+    void onCaptureFailed(const QString &message, const QString &hint, bool permission);
     void setUpContextMenus();
     void restoreSettings();
     void addRecentFile(const QString &path);
@@ -94,8 +111,14 @@ private:
     QLabel *m_statusFile;
     QProgressBar *m_progress;
     QToolButton *m_cancel;
-    QSet<QString> m_expanded; ///< tree branches the user opened, kept across packets
-    bool m_autoScroll = true; ///< while capturing: keep the newest packet in view
+    QSet<QString> m_expanded;      ///< tree branches the user opened, kept across packets
+    bool m_autoScroll = true;      ///< while capturing: keep the newest packet in view
+    bool m_restartPending = false; ///< Restart: start again when the helper is gone
+    QElapsedTimer m_captureClock;  ///< runs while capturing
+    qint64 m_captureMs = -1;       ///< the last capture's duration (-1: none)
+    QTimer m_durationTimer;        ///< ticks the duration in the status bar
+    int m_zoom = 0;
+    QFont m_listFont, m_hexFont; ///< the unzoomed fonts
 };
 
 } // namespace pl

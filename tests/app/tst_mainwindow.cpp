@@ -7,9 +7,14 @@
 #include "app/packetlistmodel.h"
 #include "app/prototreemodel.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -47,6 +52,15 @@ QModelIndex findField(const QAbstractItemModel *m, const QString &name,
             return below;
     }
     return {};
+}
+
+void writeScript(const QString &path, const QByteArray &body)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("#!/bin/sh\n" + body);
+    f.close();
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 }
 
 } // namespace
@@ -153,6 +167,110 @@ private slots:
         QCOMPARE(w.packetModel()->rowCount(), 10);
         QCOMPARE(w.windowTitle(), QStringLiteral("print-flags.pcap — PacketLens"));
         QVERIFY(!w.captureController()->isCapturing());
+    }
+
+    void viewMenuPersists()
+    {
+        const QString file = corpusFile("tcpdump/print-flags.pcap");
+        int normalPointSize = 0;
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(w.openFile(file, true));
+            normalPointSize = w.packetList()->font().pointSize();
+            // View > Zoom In twice: the list, the tree and the bytes grow two points.
+            auto *zoomIn = w.findChild<QAction *>(QStringLiteral("actionZoomIn"));
+            zoomIn->trigger();
+            zoomIn->trigger();
+            QCOMPARE(w.packetList()->font().pointSize(), normalPointSize + 2);
+            QCOMPARE(w.detailTree()->font().pointSize(), normalPointSize + 2);
+            // View > Packet Bytes off hides the hex pane.
+            w.findChild<QAction *>(QStringLiteral("actionShowPacketBytes"))->trigger();
+            QVERIFY(w.hexView()->isHidden());
+            // View > Packet List Columns > Protocol off hides that column.
+            auto *columns = w.findChild<QMenu *>(QStringLiteral("menuColumns"));
+            QCOMPARE(columns->actions().size(), int(pl::PacketListModel::ColumnCount));
+            columns->actions()[pl::PacketListModel::Protocol]->trigger();
+            QVERIFY(w.packetList()->isColumnHidden(pl::PacketListModel::Protocol));
+            w.close();
+        }
+        MainWindow again;
+        QCOMPARE(again.zoom(), 2);
+        QCOMPARE(again.packetList()->font().pointSize(), normalPointSize + 2);
+        QVERIFY(again.hexView()->isHidden());
+        QVERIFY(!again.findChild<QAction *>(QStringLiteral("actionShowPacketBytes"))->isChecked());
+        QVERIFY(again.packetList()->isColumnHidden(pl::PacketListModel::Protocol));
+        auto *columns = again.findChild<QMenu *>(QStringLiteral("menuColumns"));
+        QVERIFY(!columns->actions()[pl::PacketListModel::Protocol]->isChecked());
+        // Normal Size undoes the zoom; the column comes back from the same menu.
+        again.findChild<QAction *>(QStringLiteral("actionNormalSize"))->trigger();
+        QCOMPARE(again.packetList()->font().pointSize(), normalPointSize);
+        columns->actions()[pl::PacketListModel::Protocol]->trigger();
+        QVERIFY(!again.packetList()->isColumnHidden(pl::PacketListModel::Protocol));
+        again.findChild<QAction *>(QStringLiteral("actionShowPacketBytes"))->trigger();
+        again.close();
+    }
+
+    void goToNextAndPreviousPacket()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        QTRY_COMPARE(w.packetList()->currentIndex().row(), 0);
+        auto *next = w.findChild<QAction *>(QStringLiteral("actionNextPacket"));
+        auto *previous = w.findChild<QAction *>(QStringLiteral("actionPreviousPacket"));
+        next->trigger();
+        next->trigger();
+        QCOMPARE(w.packetList()->currentIndex().row(), 2);
+        QVERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 3: ")).isValid());
+        previous->trigger();
+        QCOMPARE(w.packetList()->currentIndex().row(), 1);
+        w.findChild<QAction *>(QStringLiteral("actionLastPacket"))->trigger();
+        next->trigger(); // stays on the last one
+        QCOMPARE(w.packetList()->currentIndex().row(), 9);
+    }
+
+    void permissionFailureOffersPkexec()
+    {
+        // A helper without its capabilities exits 77 with the fix on stderr; the window shows
+        // the fix and offers pkexec, which runs the same helper for the same capture.
+        QTemporaryDir dir;
+        const QString helper = dir.filePath(QStringLiteral("packetlens-capture"));
+        const QString pkexec = dir.filePath(QStringLiteral("pkexec"));
+        const QString pkexecArgs = dir.filePath(QStringLiteral("pkexec-args"));
+        writeScript(helper, "echo 'no permission: sudo setcap cap_net_raw,cap_net_admin=eip "
+                            "packetlens-capture' >&2\nexit 77\n");
+        writeScript(pkexec, QByteArray("echo \"$@\" > ") + pkexecArgs.toUtf8() + "\nexec \"$@\"\n");
+        const QByteArray savedHelper = qgetenv("PACKETLENS_HELPER");
+        qputenv("PACKETLENS_HELPER", helper.toUtf8());
+        qputenv("PACKETLENS_PKEXEC", pkexec.toUtf8());
+
+        MainWindow w;
+        w.show();
+        QSignalSpy failed(w.captureController(), &pl::CaptureController::failed);
+        QVERIFY(w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("lo")}}));
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+        QVERIFY(failed.first().at(2).toBool()); // a permission failure
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox *>()) != nullptr);
+        QVERIFY(box->informativeText().contains(QStringLiteral("sudo setcap")));
+        QAbstractButton *retry = nullptr;
+        for (QAbstractButton *b : box->buttons())
+            if (b->text() == QStringLiteral("Retry with pkexec"))
+                retry = b;
+        QVERIFY(retry);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.captureController()->isCapturing(), 10000);
+        failed.clear();
+        retry->click();
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(pkexecArgs), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+        QFile args(pkexecArgs);
+        QVERIFY(args.open(QIODevice::ReadOnly));
+        QVERIFY(args.readAll().startsWith(helper.toUtf8() + " --socket "));
+
+        qputenv("PACKETLENS_HELPER", savedHelper);
+        qunsetenv("PACKETLENS_PKEXEC");
     }
 
     void damagedAndRefusedFiles()

@@ -8,12 +8,16 @@
 #include "capfile/capturefilereader.h"
 #include "capture/netnsfixture.h"
 
+#include <QAction>
+#include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 
 using namespace pltest;
@@ -91,6 +95,68 @@ private slots:
         QCOMPARE(reader.packetCount(), uint64_t(20));
         QCOMPARE(reader.interfaces().size(), size_t(1));
         QCOMPARE(reader.interfaces().front().name, std::string("va"));
+    }
+
+    void restartStartsAgainAndKeepsTheSpool()
+    {
+        Netns netns(QStringLiteral("restart"));
+        QString why;
+        const QString a = netns.add(&why), b = a.isEmpty() ? QString() : netns.add(&why);
+        if (b.isEmpty())
+            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + why));
+        QVERIFY2(ipIn(a, QStringLiteral("link add va type veth peer name vb netns ") + b, &why) &&
+                     ipIn(a, QStringLiteral("addr add 10.99.6.1/24 dev va"), &why) &&
+                     ipIn(b, QStringLiteral("addr add 10.99.6.2/24 dev vb"), &why) &&
+                     ipIn(a, QStringLiteral("link set va up"), &why) &&
+                     ipIn(b, QStringLiteral("link set vb up"), &why),
+                 qPrintable(why));
+        NetnsScope inA(a);
+        pl::MainWindow w;
+        w.show();
+        const pl::ipc::Config config{.interfaces = {QStringLiteral("va")},
+                                     .filter = QStringLiteral("udp port 5555"),
+                                     .snaplen = 100};
+        QVERIFY(w.startCapture(config));
+        QTRY_VERIFY_WITH_TIMEOUT(w.windowTitle().startsWith(QStringLiteral("Capturing from va")),
+                                 10000);
+        const int sender = udpSocket(b, "10.99.6.2", 4444);
+        QVERIFY(sender >= 0);
+        const QByteArray payload(300, 'r');
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(sendUdp(sender, "10.99.6.1", 5555, payload.constData(), 300));
+        QTRY_COMPARE_WITH_TIMEOUT(w.packetModel()->rowCount(), 5, 10000);
+        const QString first = w.captureController()->spoolPath();
+
+        // Capture > Restart: a new capture with the same options, the first one kept on disk.
+        QSignalSpy started(w.captureController(), &pl::CaptureController::started);
+        w.findChild<QAction *>(QStringLiteral("actionRestartCapture"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!started.isEmpty(), 10000);
+        QVERIFY(w.captureController()->spoolPath() != first);
+        QCOMPARE(w.captureController()->config(), config);
+        QTRY_COMPARE_WITH_TIMEOUT(w.packetModel()->rowCount(), 0, 10000);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(sendUdp(sender, "10.99.6.1", 5555, payload.constData(), 300));
+        ::close(sender);
+        QTRY_COMPARE_WITH_TIMEOUT(w.packetModel()->rowCount(), 3, 10000);
+        // The snaplen applies: 342-byte frames are cut to 100 bytes.
+        QCOMPARE(w.packetModel()->index(0, pl::PacketListModel::Length).data().toString(),
+                 QStringLiteral("342"));
+        w.stopCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.captureController()->isCapturing(), 10000);
+        // The status bar shows the capture's duration, frozen now.
+        const QList<QLabel *> status = w.statusBar()->findChildren<QLabel *>();
+        QVERIFY(std::any_of(status.begin(), status.end(), [](QLabel *l) {
+            return l->text().contains(QStringLiteral(" · 00:00:0"));
+        }));
+
+        pl::CaptureFileReader reader;
+        for (const auto &[path, count] :
+             {std::pair{first, 5}, {w.captureController()->spoolPath(), 3}}) {
+            QVERIFY2(reader.open(path.toStdString()), reader.error().c_str());
+            QVERIFY(reader.buildIndex());
+            QCOMPARE(reader.packetCount(), uint64_t(count));
+            QCOMPARE(reader.interfaces().front().snapLen, 100u);
+        }
     }
 
     void helperCrashKeepsWhatWasCaptured()
