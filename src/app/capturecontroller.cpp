@@ -85,6 +85,12 @@ bool CaptureController::start(const ipc::Config &config, Launch launch)
 void CaptureController::stop()
 {
     if (m_session)
+        m_session->requestStop();
+}
+
+void CaptureController::stopAndWait()
+{
+    if (m_session)
         m_session->stop();
 }
 

@@ -30,8 +30,11 @@ public:
     bool start(const ipc::Config &config, Launch launch = Launch::Direct);
     /// What the running (or last) capture was started with: Restart starts it again.
     const ipc::Config &config() const { return m_config; }
-    /// Stops: the helper delivers what it holds, the spool is closed, finished() follows.
+    /// Asks the helper to stop and returns at once: it delivers what it holds, then the spool
+    /// is closed and finished() follows through the event loop.
     void stop();
+    /// Stops and waits for the helper to end (the window closing, another file opening).
+    void stopAndWait();
     bool isCapturing() const { return m_session != nullptr; }
     /// The running helper's pid (0 when none).
     qint64 helperPid() const { return m_session ? m_session->helperPid() : 0; }

@@ -1,64 +1,130 @@
 #include "capturedialog.h"
 
-#include "capture/capturefilter.h"
-#include "capture/interfacelist.h"
+#include "capturefilteredit.h"
+#include "interfacelistmodel.h"
+#include "interfacetable.h"
 
-#include <QComboBox>
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pl {
 
-CaptureDialog::CaptureDialog(QWidget *parent)
-    : QDialog(parent), m_interfaces(new QComboBox(this)), m_filter(new QLineEdit(this)),
-      m_message(new QLabel(this)),
+namespace {
+
+// The kernel's and libpcap's bounds: below 64 bytes not even the headers of a TCP/IPv6
+// packet fit; 262144 is tcpdump's default and maximum.
+constexpr int MinSnaplen = 64;
+constexpr int MaxSnaplen = 262144;
+
+} // namespace
+
+CaptureDialog::CaptureDialog(QWidget *parent, InterfaceListModel *model)
+    : QDialog(parent), m_model(model ? model : new InterfaceListModel(this)),
+      m_interfaces(new InterfaceTable(m_model, this)), m_filter(new CaptureFilterEdit(this)),
+      m_message(new QLabel(this)), m_snaplen(new QSpinBox(this)),
+      m_promiscuous(new QCheckBox(tr("&Promiscuous mode"), this)), m_buffer(new QSpinBox(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
-    setWindowTitle(tr("Start Capture"));
-    // Listing interfaces needs no privilege; only the helper ever holds one.
-    std::string error;
-    for (const capture::InterfaceInfo &i : capture::listInterfaces(&error)) {
-        QString text = QString::fromStdString(i.name);
-        if (!i.addresses.empty())
-            text += QStringLiteral(" (%1)").arg(QString::fromStdString(i.addresses.front()));
-        if (!i.up)
-            text += tr(" — down");
-        m_interfaces->addItem(text, QString::fromStdString(i.name));
-    }
-    m_filter->setPlaceholderText(tr("Capture filter, e.g. tcp port 443 (tcpdump syntax)"));
-    m_message->setWordWrap(true);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Start"));
+    setWindowTitle(tr("Capture Options"));
+    m_modelWasLive = m_model->isLive();
+    m_model->setLive(true);
 
-    auto *form = new QFormLayout(this);
-    form->addRow(tr("Interface:"), m_interfaces);
-    form->addRow(tr("Capture filter:"), m_filter);
-    form->addRow(m_message);
-    form->addRow(m_buttons);
+    m_interfaces->setMinimumWidth(720);
+
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet(QStringLiteral("color: #c00000"));
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->setMinimumHeight(m_message->fontMetrics().height());
+
+    const ipc::Config defaults;
+    m_snaplen->setRange(MinSnaplen, MaxSnaplen);
+    m_snaplen->setValue(int(defaults.snaplen));
+    m_snaplen->setSuffix(tr(" bytes"));
+    m_snaplen->setToolTip(tr("Bytes kept of each packet; longer packets are truncated"));
+    m_promiscuous->setChecked(defaults.promiscuous);
+    m_promiscuous->setToolTip(tr("Also capture packets addressed to other hosts"));
+    m_buffer->setRange(1, 1024);
+    m_buffer->setValue(int(defaults.bufferMiB));
+    m_buffer->setSuffix(tr(" MiB"));
+    m_buffer->setToolTip(tr("The kernel ring's size: bigger survives longer bursts"));
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Start"));
+
+    auto *interfacesLabel = new QLabel(tr("&Interfaces (Ctrl+click to choose several):"), this);
+    interfacesLabel->setBuddy(m_interfaces);
+    auto *form = new QFormLayout;
+    // The filter takes the width; the numbers keep the width of their values.
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->addRow(tr("Capture &filter:"), m_filter);
+    form->addRow(QString(), m_message);
+    form->addRow(tr("S&napshot length:"), m_snaplen);
+    form->addRow(tr("&Buffer size:"), m_buffer);
+    form->addRow(QString(), m_promiscuous);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(interfacesLabel);
+    layout->addWidget(m_interfaces, 1);
+    layout->addLayout(form);
+    layout->addWidget(m_buttons);
+
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_filter, &QLineEdit::textChanged, this, &CaptureDialog::validate);
-    validate();
+    connect(m_filter, &CaptureFilterEdit::validated, this, &CaptureDialog::updateState);
+    connect(m_interfaces->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        m_filter->setLinkTypes(m_interfaces->selectedLinkTypes());
+        updateState();
+    });
+    connect(m_interfaces, &QAbstractItemView::doubleClicked, this, [this] {
+        if (startButton()->isEnabled())
+            accept();
+    });
+    updateState();
 }
 
-QString CaptureDialog::interfaceName() const
+CaptureDialog::~CaptureDialog()
 {
-    return m_interfaces->currentData().toString();
+    if (m_model->parent() != this)
+        m_model->setLive(m_modelWasLive);
+}
+
+QPushButton *CaptureDialog::startButton() const
+{
+    return m_buttons->button(QDialogButtonBox::Ok);
 }
 
 ipc::Config CaptureDialog::config() const
 {
-    ipc::Config c;
-    c.interfaces = {interfaceName()};
+    ipc::Config c = m_base;
+    c.interfaces = m_interfaces->selectedNames();
     c.filter = filter();
+    c.snaplen = quint32(m_snaplen->value());
+    c.promiscuous = m_promiscuous->isChecked();
+    c.bufferMiB = quint32(m_buffer->value());
     return c;
+}
+
+void CaptureDialog::setConfig(const ipc::Config &config)
+{
+    m_base = config;
+    m_interfaces->selectNames(config.interfaces);
+    setFilter(config.filter);
+    m_snaplen->setValue(int(std::clamp<quint32>(config.snaplen, MinSnaplen, MaxSnaplen)));
+    m_promiscuous->setChecked(config.promiscuous);
+    m_buffer->setValue(int(std::clamp<quint32>(config.bufferMiB, 1, 1024)));
 }
 
 QString CaptureDialog::filter() const
 {
-    return m_filter->text().trimmed();
+    return m_filter->filter();
 }
 
 void CaptureDialog::setFilter(const QString &filter)
@@ -66,18 +132,21 @@ void CaptureDialog::setFilter(const QString &filter)
     m_filter->setText(filter);
 }
 
-void CaptureDialog::validate()
+QString CaptureDialog::filterError() const
 {
-    // Compiled for Ethernet on a dead handle, as the helper will for the interface.
-    std::vector<sock_filter> program;
-    std::string error;
-    const bool ok = capture::compileFilter(filter().toStdString(), 1, 262144, program, error);
-    m_filterError = ok ? QString() : QString::fromStdString(error);
-    m_filter->setStyleSheet(filter().isEmpty() ? QString()
-                            : ok               ? QStringLiteral("background: #d7f7d7")
-                                               : QStringLiteral("background: #ffd0d0"));
-    m_message->setText(m_filterError);
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok && m_interfaces->count() > 0);
+    return m_filter->errorString();
+}
+
+void CaptureDialog::updateState()
+{
+    const bool valid = m_filter->isValid();
+    m_message->setText(valid ? QString() : m_filter->errorString());
+    startButton()->setEnabled(valid && m_interfaces->selectionModel()->hasSelection());
+}
+
+QTableView *CaptureDialog::interfaceView() const
+{
+    return m_interfaces;
 }
 
 } // namespace pl

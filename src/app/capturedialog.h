@@ -4,37 +4,62 @@
 
 #include <QDialog>
 
-class QComboBox;
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
-class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
 
 namespace pl {
 
-/// Capture > Start…: the interface to capture on and a capture filter, which turns red with
-/// pcap's own message while it does not compile.
+class CaptureFilterEdit;
+class InterfaceListModel;
+class InterfaceTable;
+
+/// Capture > Options…: the interfaces to capture on (several at once), a capture filter
+/// checked as one types (red with pcap's message while it does not compile), and the snap
+/// length, promiscuous mode and kernel buffer size. Start stays disabled until at least one
+/// interface is chosen and the filter compiles for every chosen interface's link type.
 class CaptureDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit CaptureDialog(QWidget *parent = nullptr);
+    /// Lists `model`'s interfaces when given (the start page's, with its traffic history),
+    /// else its own over the real ones. The list is live while the dialog exists; a shared
+    /// model gets its previous liveness back when the dialog goes.
+    explicit CaptureDialog(QWidget *parent = nullptr, InterfaceListModel *model = nullptr);
+    ~CaptureDialog() override;
 
-    QString interfaceName() const;
-    /// What to start: the chosen interface(s), the filter and the capture options.
+    /// What to start: the chosen interfaces in list order, the filter and the options.
     ipc::Config config() const;
+    /// Chooses `config`'s interfaces (those that still exist) and shows its filter and
+    /// options; fields the dialog does not show (queue limit) pass through to config().
+    void setConfig(const ipc::Config &config);
+
     QString filter() const;
-    /// Empty when the filter compiles, else pcap's message.
-    QString filterError() const { return m_filterError; }
     void setFilter(const QString &filter);
+    /// Empty when the filter compiles, else pcap's message.
+    QString filterError() const;
+
+    InterfaceListModel *interfaceModel() const { return m_model; }
+    QTableView *interfaceView() const;
+    CaptureFilterEdit *filterEdit() const { return m_filter; }
+    QPushButton *startButton() const;
 
 private:
-    void validate();
+    void updateState();
 
-    QComboBox *m_interfaces;
-    QLineEdit *m_filter;
+    InterfaceListModel *m_model;
+    bool m_modelWasLive = false;
+    ipc::Config m_base; ///< setConfig()'s, for the fields without a control
+    InterfaceTable *m_interfaces;
+    CaptureFilterEdit *m_filter;
     QLabel *m_message;
+    QSpinBox *m_snaplen;
+    QCheckBox *m_promiscuous;
+    QSpinBox *m_buffer;
     QDialogButtonBox *m_buttons;
-    QString m_filterError;
 };
 
 } // namespace pl

@@ -3,8 +3,10 @@
 #include "app/capturecontroller.h"
 #include "app/capturedialog.h"
 #include "app/hexview.h"
+#include "app/interfacelistmodel.h"
 #include "app/packetlistmodel.h"
 #include "app/prototreemodel.h"
+#include "app/startpage.h"
 #include "ui_mainwindow.h"
 
 #include <QActionGroup>
@@ -69,6 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_statusCounts);
 
     setAcceptDrops(true);
+    connectStartPage();
     connectActions();
     setUpContextMenus();
     restoreSettings();
@@ -79,7 +82,7 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     // Stop while the window's members still exist: the helper delivers what it holds.
-    stopCapture();
+    endCapture();
 }
 
 namespace {
@@ -143,7 +146,7 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    stopCapture();
+    endCapture();
     QSettings s;
     s.setValue(kGeometry, saveGeometry());
     s.setValue(kState, saveState());
@@ -181,6 +184,7 @@ void MainWindow::rebuildRecentMenu()
     for (const QString &f : files)
         m_ui->menuRecent->addAction(f, this, [this, f] { openFile(f); });
     m_ui->menuRecent->setEnabled(!files.isEmpty());
+    m_ui->startPage->setRecentFiles(files);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
@@ -223,6 +227,7 @@ void MainWindow::connectActions()
             openFile(path);
     });
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionClose, &QAction::triggered, this, &MainWindow::closeCapture);
     connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About PacketLens"),
                            tr("PacketLens %1\nA packet analyzer: as correct as tshark, fast on "
@@ -244,6 +249,7 @@ void MainWindow::connectActions()
                 [this, format = format] { m_packetModel->setTimeFormat(format); });
     }
     connectViewActions();
+    connectSortingAndMarks();
     connect(m_ui->actionExpandAll, &QAction::triggered, m_ui->detailTree, &QTreeView::expandAll);
     connect(m_ui->actionCollapseAll, &QAction::triggered, m_ui->detailTree,
             &QTreeView::collapseAll);
@@ -263,7 +269,7 @@ void MainWindow::connectActions()
         const int n = QInputDialog::getInt(this, tr("Go to Packet"), tr("Packet number:"), 1, 1,
                                            rows, 1, &ok);
         if (ok)
-            m_ui->packetList->selectRow(n - 1);
+            selectStoreRow(n - 1);
     });
 
     connect(m_ui->packetList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -297,7 +303,12 @@ void MainWindow::connectActions()
     });
 
     connect(m_ui->actionStartCapture, &QAction::triggered, this, [this] {
-        // Start what the user last started; the options dialog when there is nothing yet.
+        // The interfaces picked on the start page, else what the user last started, else the
+        // options dialog.
+        if (showsStartPage() && !m_ui->startPage->selectedInterfaces().isEmpty()) {
+            m_ui->startPage->startSelected();
+            return;
+        }
         const ipc::Config last = loadCaptureConfig();
         if (last.interfaces.isEmpty())
             showCaptureOptions();
@@ -332,6 +343,55 @@ void MainWindow::connectActions()
             startCapture(m_capture->config());
     });
     connect(&m_durationTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+}
+
+void MainWindow::connectStartPage()
+{
+    StartPage *page = m_ui->startPage;
+    connect(page, &StartPage::captureRequested, this,
+            [this](const ipc::Config &config) { startCapture(config); });
+    connect(page, &StartPage::openRequested, this, [this](const QString &path) { openFile(path); });
+    connect(page, &StartPage::openDialogRequested, m_ui->actionOpen, &QAction::trigger);
+    // The interface rates are sampled only while someone can see them.
+    connect(m_ui->pages, &QStackedWidget::currentChanged, this,
+            [this, page] { page->setLive(m_ui->pages->currentWidget() == page && isVisible()); });
+    const ipc::Config last = loadCaptureConfig();
+    page->setFilter(last.filter);
+    page->setSelectedInterfaces(last.interfaces);
+    page->setCaptureOptions(last);
+    m_ui->pages->setCurrentWidget(page);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    m_ui->startPage->setLive(m_ui->pages->currentWidget() == m_ui->startPage);
+}
+
+void MainWindow::hideEvent(QHideEvent *event)
+{
+    m_ui->startPage->setLive(false);
+    QMainWindow::hideEvent(event);
+}
+
+bool MainWindow::showsStartPage() const
+{
+    return m_ui->pages->currentWidget() == m_ui->startPage;
+}
+
+void MainWindow::closeCapture()
+{
+    // File > Close: back to the start page. A capture's spool file stays on disk.
+    endCapture();
+    m_store->close();
+    m_treeModel->clear();
+    m_ui->hexView->setData({});
+    m_captureMs = -1;
+    setWindowTitle(tr("PacketLens"));
+    m_statusFile->clear();
+    m_ui->startPage->setRecentFiles(recentFiles());
+    m_ui->pages->setCurrentWidget(m_ui->startPage);
+    updateStatus();
 }
 
 void MainWindow::connectViewActions()
@@ -405,6 +465,68 @@ void MainWindow::setZoom(int steps)
     m_ui->actionZoomOut->setEnabled(m_zoom > kMinZoom);
 }
 
+void MainWindow::selectStoreRow(qsizetype storeRow)
+{
+    const int row = m_packetModel->viewRow(storeRow);
+    if (row >= 0) {
+        m_ui->packetList->selectRow(row);
+        m_ui->packetList->scrollTo(m_packetModel->index(row, 0));
+    }
+}
+
+void MainWindow::connectSortingAndMarks()
+{
+    // Header clicks sort (a worker computes the order; the window stays usable), a third
+    // click goes back to capture order.
+    QHeaderView *header = m_ui->packetList->horizontalHeader();
+    header->setSortIndicator(-1, Qt::AscendingOrder);
+    header->setSortIndicatorClearable(true);
+    m_ui->packetList->setSortingEnabled(true);
+    connect(m_packetModel, &PacketListModel::sortOrderChanged, header,
+            [header](int column, Qt::SortOrder order) {
+                const QSignalBlocker block(header);
+                header->setSortIndicator(column, order);
+            });
+    // A temporary message hides the file name while it shows, and gives it back.
+    connect(m_packetModel, &PacketListModel::sortingStarted, this,
+            [this] { statusBar()->showMessage(tr("Sorting…")); });
+    connect(m_packetModel, &PacketListModel::sortingFinished, this, [this] {
+        statusBar()->clearMessage();
+        const QModelIndex current = m_ui->packetList->currentIndex();
+        if (current.isValid())
+            m_ui->packetList->scrollTo(current);
+    });
+    connect(m_ui->actionCaptureOrder, &QAction::triggered, m_packetModel,
+            &PacketListModel::resetSortOrder);
+
+    connect(m_ui->actionMarkPacket, &QAction::triggered, this, [this] {
+        const int row = m_ui->packetList->currentIndex().row();
+        if (row >= 0)
+            m_packetModel->toggleMark(row);
+    });
+    connect(m_ui->actionUnmarkAll, &QAction::triggered, m_packetModel,
+            &PacketListModel::clearMarks);
+    auto jumpToMark = [this](bool forward) {
+        const int row = m_packetModel->nextMarked(m_ui->packetList->currentIndex().row(), forward);
+        if (row >= 0)
+            m_ui->packetList->selectRow(row);
+    };
+    connect(m_ui->actionNextMark, &QAction::triggered, this, [jumpToMark] { jumpToMark(true); });
+    connect(m_ui->actionPreviousMark, &QAction::triggered, this,
+            [jumpToMark] { jumpToMark(false); });
+    connect(m_packetModel, &PacketListModel::marksChanged, this, &MainWindow::updateMarkActions);
+    updateMarkActions();
+}
+
+void MainWindow::updateMarkActions()
+{
+    const bool any = m_packetModel->markedCount() > 0;
+    m_ui->actionNextMark->setEnabled(any);
+    m_ui->actionPreviousMark->setEnabled(any);
+    m_ui->actionUnmarkAll->setEnabled(any);
+    updateStatus();
+}
+
 void MainWindow::stepPacket(int delta)
 {
     const int rows = m_packetModel->rowCount();
@@ -417,7 +539,7 @@ void MainWindow::stepPacket(int delta)
 bool MainWindow::openFile(const QString &path, bool quiet)
 {
     // Opening a file ends a running capture first; its packets stay in the spool file.
-    stopCapture();
+    endCapture();
     m_treeModel->clear();
     m_ui->hexView->setData({});
     if (!m_store->open(path)) {
@@ -432,6 +554,7 @@ bool MainWindow::openFile(const QString &path, bool quiet)
     const QString name = QFileInfo(path).fileName();
     setWindowTitle(tr("%1 — PacketLens").arg(name));
     m_captureMs = -1;
+    m_ui->pages->setCurrentWidget(m_ui->packetsPage);
     addRecentFile(path);
     m_statusFile->setText(QDir::toNativeSeparators(path));
     m_progress->setVisible(true);
@@ -476,6 +599,8 @@ void MainWindow::updateStatus()
     const qsizetype n = m_store->count();
     QString text =
         tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: %2").arg(n).arg(m_capture->dropped());
+    if (const qsizetype marked = m_packetModel->markedCount())
+        text += tr(" · Marked: %1").arg(marked);
     const qint64 ms = m_captureClock.isValid() ? m_captureClock.elapsed() : m_captureMs;
     if (ms >= 0) {
         // The capture's duration, still running or final, like Wireshark's status bar.
@@ -526,6 +651,8 @@ void MainWindow::setUpContextMenus()
                 if (!m_ui->packetList->indexAt(pos).isValid())
                     return;
                 QMenu menu(this);
+                menu.addAction(m_ui->actionMarkPacket);
+                menu.addSeparator();
                 copyAction(&menu, tr("Copy Summary"), CopyWhat::PacketSummary);
                 menu.exec(m_ui->packetList->viewport()->mapToGlobal(pos));
             });
@@ -560,6 +687,7 @@ bool MainWindow::startCapture(const ipc::Config &config, CaptureController::Laun
     m_store->close();
     m_treeModel->clear();
     m_ui->hexView->setData({});
+    m_ui->pages->setCurrentWidget(m_ui->packetsPage);
     updateCaptureActions();
     m_autoScroll = true;
     m_statusFile->setText(tr("Starting the capture helper…"));
@@ -568,8 +696,15 @@ bool MainWindow::startCapture(const ipc::Config &config, CaptureController::Laun
 
 void MainWindow::stopCapture()
 {
+    // Returns at once: the last packets and the final counts arrive through the event loop.
     m_restartPending = false;
     m_capture->stop();
+}
+
+void MainWindow::endCapture()
+{
+    m_restartPending = false;
+    m_capture->stopAndWait();
 }
 
 void MainWindow::restartCapture()
@@ -587,8 +722,8 @@ void MainWindow::restartCapture()
 
 void MainWindow::showCaptureOptions()
 {
-    CaptureDialog dialog(this);
-    dialog.setFilter(loadCaptureConfig().filter);
+    CaptureDialog dialog(this, m_ui->startPage->interfaceModel());
+    dialog.setConfig(loadCaptureConfig());
     if (dialog.exec() == QDialog::Accepted)
         startCapture(dialog.config());
 }
@@ -629,7 +764,7 @@ void MainWindow::onCaptureFailed(const QString &message, const QString &hint, bo
 void MainWindow::showPacket(int row)
 {
     if (row < 0 || row >= m_packetModel->rowCount() ||
-        !m_store->dissect(row, m_dissection, m_packet)) {
+        !m_store->dissect(m_packetModel->storeRow(row), m_dissection, m_packet)) {
         m_treeModel->clear();
         m_ui->hexView->setData({});
         return;

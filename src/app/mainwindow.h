@@ -46,7 +46,13 @@ public:
     /// it cannot start (errors the helper reports later arrive as a dialog).
     bool startCapture(const ipc::Config &config,
                       CaptureController::Launch launch = CaptureController::Launch::Direct);
+    /// Capture > Stop: asks the helper to stop; finished() follows without blocking the window.
     void stopCapture();
+    /// File > Close: stops a capture, forgets the packets shown (a capture's spool file stays)
+    /// and shows the start page again.
+    void closeCapture();
+    /// The start page (interfaces, recent files) is shown rather than the packet panes.
+    bool showsStartPage() const;
     /// Stops the running capture (its packets stay in their spool file) and starts a new one
     /// with the same options once the helper is gone.
     void restartCapture();
@@ -76,14 +82,23 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
+    /// Stops a capture and waits for the helper: before the window or its packets go.
+    void endCapture();
+    void connectStartPage();
     void connectActions();
     void connectViewActions();
     void syncColumnActions();
     void stepPacket(int delta);
+    /// Selects the packet of the store's row `storeRow` wherever the sort order put it.
+    void selectStoreRow(qsizetype storeRow);
+    void connectSortingAndMarks();
+    void updateMarkActions();
     void showCaptureOptions();
     void updateCaptureActions();
     void onCaptureFailed(const QString &message, const QString &hint, bool permission);

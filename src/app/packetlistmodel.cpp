@@ -9,6 +9,8 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+#include <bit>
+
 namespace pl {
 
 namespace {
@@ -52,31 +54,187 @@ QVariant protocolBackground(const QString &protocol)
 
 // Broken packets stand out whatever their protocol.
 constexpr QRgb kBadColor = qRgb(0xff, 0x80, 0x80);
+// Wireshark's marked packets: white on black, over any coloring rule.
+constexpr QRgb kMarkedBackground = qRgb(0, 0, 0);
+constexpr QRgb kMarkedForeground = qRgb(0xff, 0xff, 0xff);
 
 } // namespace
 
 PacketListModel::PacketListModel(PacketStore *store, QObject *parent)
-    : QAbstractTableModel(parent), m_store(store)
+    : QAbstractTableModel(parent), m_store(store), m_sorter(new PacketSorter(this))
 {
     m_rows = int(store->count());
     connect(store, &PacketStore::packetsAppended, this, &PacketListModel::onAppended);
-    connect(store, &PacketStore::aboutToClose, this, [this] { beginResetModel(); });
+    connect(store, &PacketStore::aboutToClose, this, [this] {
+        m_sorter->cancel();
+        beginResetModel();
+    });
     connect(store, &PacketStore::closed, this, [this] {
         m_rows = 0;
+        m_order.clear();
+        m_inverse = {};
+        const bool hadMarks = m_markedCount > 0;
+        m_marks = {};
+        m_markedCount = 0;
         endResetModel();
+        setSorting(false);
+        setSortState(-1, Qt::AscendingOrder);
+        if (hadMarks)
+            emit marksChanged();
     });
+    connect(m_sorter, &PacketSorter::sorted, this, &PacketListModel::onSorted);
+    connect(m_sorter, &PacketSorter::failed, this,
+            [this](quint64 request, const QString &) { onSortFailed(request); });
 }
 
 void PacketListModel::onAppended(qsizetype first, qsizetype last)
 {
     // The store announces consecutive batches; a gap would mean rows announced before this
-    // model existed, which the constructor already counted.
+    // model existed, which the constructor already counted. While sorted, new rows go after
+    // the sorted ones in capture order (view row == store row there), so the range is the
+    // store's.
     if (last < m_rows)
         return;
     first = qMax<qsizetype>(first, m_rows);
     beginInsertRows({}, int(first), int(last));
     m_rows = int(last + 1);
     endInsertRows();
+}
+
+qsizetype PacketListModel::storeRow(int row) const
+{
+    if (row < 0 || row >= m_rows)
+        return -1;
+    return row < m_order.size() ? qsizetype(m_order[row]) : qsizetype(row);
+}
+
+int PacketListModel::viewRow(qsizetype storeRow) const
+{
+    if (storeRow < 0 || storeRow >= m_rows)
+        return -1;
+    return size_t(storeRow) < m_inverse.size() ? int(m_inverse[size_t(storeRow)]) : int(storeRow);
+}
+
+void PacketListModel::setSorting(bool sorting)
+{
+    if (sorting == m_sorting)
+        return;
+    m_sorting = sorting;
+    if (sorting)
+        emit sortingStarted();
+    else
+        emit sortingFinished();
+}
+
+void PacketListModel::setSortState(int column, Qt::SortOrder order)
+{
+    if (column == m_sortColumn && order == m_sortOrder)
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    emit sortOrderChanged(column, order);
+}
+
+void PacketListModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= ColumnCount || (column == Number && order == Qt::AscendingOrder)) {
+        m_sorter->cancel();
+        applyOrder({});
+        setSortState(column == Number ? Number : -1, order);
+        setSorting(false);
+        return;
+    }
+    if (column == Number || m_rows == 0 || m_store->filePath().isEmpty()) {
+        // No pass over the file needed: answered now.
+        m_sorter->cancel();
+        PacketSorter::Order reversed;
+        if (column == Number)
+            PacketSorter::computeOrder({}, m_rows, PacketSorter::Key::Number, order, reversed);
+        applyOrder(std::move(reversed));
+        setSortState(column, order);
+        setSorting(false);
+        return;
+    }
+    PacketSorter::Key key = PacketSorter::Key::Info;
+    switch (Column(column)) {
+    case Number:
+    case ColumnCount:
+        break;
+    case Time:
+        key =
+            m_timeFormat == TimeFormat::Delta ? PacketSorter::Key::Delta : PacketSorter::Key::Time;
+        break;
+    case Source:
+        key = PacketSorter::Key::Source;
+        break;
+    case Destination:
+        key = PacketSorter::Key::Destination;
+        break;
+    case Protocol:
+        key = PacketSorter::Key::Protocol;
+        break;
+    case Length:
+        key = PacketSorter::Key::Length;
+        break;
+    case Info:
+        key = PacketSorter::Key::Info;
+        break;
+    }
+    m_pendingColumn = column;
+    m_pendingOrder = order;
+    m_request = m_sorter->sort(m_store->filePath(), m_rows, key, order);
+    setSorting(true);
+}
+
+void PacketListModel::resetSortOrder()
+{
+    m_sorter->cancel();
+    applyOrder({});
+    setSortState(-1, Qt::AscendingOrder);
+    setSorting(false);
+}
+
+void PacketListModel::onSorted(quint64 request, const PacketSorter::Order &order)
+{
+    if (request != m_request)
+        return;
+    // Rows only grow between a request and its result (a close cancels the request).
+    if (order.size() <= m_rows) {
+        applyOrder(order);
+        setSortState(m_pendingColumn, m_pendingOrder);
+    }
+    setSorting(false);
+}
+
+void PacketListModel::onSortFailed(quint64 request)
+{
+    if (request != m_request)
+        return;
+    setSorting(false);
+    // The order shown stays: a header that already shows the new column can go back.
+    emit sortOrderChanged(m_sortColumn, m_sortOrder);
+}
+
+void PacketListModel::applyOrder(PacketSorter::Order order)
+{
+    if (order.isEmpty() && m_order.isEmpty())
+        return; // capture order already
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList from = persistentIndexList();
+    std::vector<qsizetype> packets;
+    packets.reserve(size_t(from.size()));
+    for (const QModelIndex &i : from)
+        packets.push_back(storeRow(i.row()));
+    m_order = std::move(order);
+    m_inverse.assign(size_t(m_order.size()), 0);
+    for (qsizetype v = 0; v < m_order.size(); ++v)
+        m_inverse[m_order[v]] = uint32_t(v);
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (qsizetype i = 0; i < from.size(); ++i)
+        to.append(index(viewRow(packets[size_t(i)]), from[i].column()));
+    changePersistentIndexList(from, to);
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 void PacketListModel::setTimeFormat(TimeFormat format)
@@ -100,7 +258,10 @@ int PacketListModel::columnCount(const QModelIndex &parent) const
 
 QString PacketListModel::timeText(int row) const
 {
-    const PacketStore::Row r = m_store->row(row);
+    const qsizetype packet = storeRow(row);
+    if (packet < 0)
+        return {};
+    const PacketStore::Row r = m_store->row(packet);
     if (!r.hasTime)
         return {};
     int64_t sec;
@@ -110,9 +271,11 @@ QString PacketListModel::timeText(int row) const
         timeDifference(r.tsSec, r.tsNsec, m_store->firstSec(), m_store->firstNsec(), sec, nsec);
         return secondsText(sec, nsec);
     case TimeFormat::Delta: {
-        if (row == 0)
+        // Since the previous packet in capture order, whatever the view's order (Wireshark's
+        // frame.time_delta).
+        if (packet == 0)
             return secondsText(0, 0);
-        const PacketStore::Row prev = m_store->row(row - 1);
+        const PacketStore::Row prev = m_store->row(packet - 1);
         timeDifference(r.tsSec, r.tsNsec, prev.tsSec, prev.tsNsec, sec, nsec);
         return secondsText(sec, nsec);
     }
@@ -131,11 +294,12 @@ QVariant PacketListModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const int row = index.row();
+    const qsizetype packet = storeRow(row);
     switch (role) {
     case Qt::DisplayRole: {
         if (index.column() == Time)
             return timeText(row);
-        const PacketStore::Row r = m_store->row(row);
+        const PacketStore::Row r = m_store->row(packet);
         switch (index.column()) {
         case Number:
             return QString::number(r.number);
@@ -157,17 +321,99 @@ QVariant PacketListModel::data(const QModelIndex &index, int role) const
             return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
         return QVariant::fromValue(Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));
     case Qt::BackgroundRole: {
-        const PacketStore::Row r = m_store->row(row);
+        if (markedStoreRow(packet))
+            return QColor(kMarkedBackground);
+        const PacketStore::Row r = m_store->row(packet);
         if (r.flags & (NodeFlag::Malformed | NodeFlag::BadChecksum))
             return QColor(kBadColor);
         return protocolBackground(r.protocol);
     }
+    case Qt::ForegroundRole:
+        if (markedStoreRow(packet))
+            return QColor(kMarkedForeground);
+        return {};
+    case MarkedRole:
+        return markedStoreRow(packet);
     case FlagsRole:
-        return uint(m_store->row(row).flags);
+        return uint(m_store->row(packet).flags);
     case FrameNumberRole:
-        return qulonglong(m_store->row(row).number);
+        return qulonglong(m_store->row(packet).number);
     }
     return {};
+}
+
+bool PacketListModel::markedStoreRow(qsizetype storeRow) const
+{
+    const size_t word = size_t(storeRow) / 64;
+    return storeRow >= 0 && word < m_marks.size() && (m_marks[word] >> (storeRow % 64) & 1u);
+}
+
+void PacketListModel::markRowChanged(int viewRow)
+{
+    emit dataChanged(index(viewRow, 0), index(viewRow, ColumnCount - 1),
+                     {Qt::BackgroundRole, Qt::ForegroundRole, MarkedRole});
+}
+
+void PacketListModel::setMarked(int viewRow, bool marked)
+{
+    const qsizetype packet = storeRow(viewRow);
+    if (packet < 0 || markedStoreRow(packet) == marked)
+        return;
+    const size_t word = size_t(packet) / 64;
+    if (word >= m_marks.size())
+        m_marks.resize(word + 1, 0);
+    m_marks[word] ^= uint64_t(1) << (packet % 64);
+    m_markedCount += marked ? 1 : -1;
+    markRowChanged(viewRow);
+    emit marksChanged();
+}
+
+void PacketListModel::toggleMark(int viewRow)
+{
+    setMarked(viewRow, !isMarked(viewRow));
+}
+
+bool PacketListModel::isMarked(int viewRow) const
+{
+    return markedStoreRow(storeRow(viewRow));
+}
+
+int PacketListModel::nextMarked(int viewRow, bool forward) const
+{
+    if (m_markedCount == 0 || m_rows == 0)
+        return -1;
+    // Marks are few and kept by packet: walk the set bits and keep the view row at the
+    // smallest distance in the wanted direction, rather than scan a million view rows.
+    const qsizetype n = m_rows;
+    const qsizetype from = viewRow >= 0 && viewRow < n ? viewRow : (forward ? -1 : n);
+    int best = -1;
+    qsizetype bestDistance = n + 1;
+    for (size_t w = 0; w < m_marks.size(); ++w) {
+        for (uint64_t bits = m_marks[w]; bits != 0; bits &= bits - 1) {
+            const qsizetype packet = qsizetype(w * 64 + size_t(std::countr_zero(bits)));
+            const int v = this->viewRow(packet);
+            if (v < 0)
+                continue;
+            const qsizetype distance = ((forward ? v - from : from - v) - 1 + 2 * n) % n;
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = v;
+            }
+        }
+    }
+    return best;
+}
+
+void PacketListModel::clearMarks()
+{
+    if (m_markedCount == 0)
+        return;
+    m_marks = {};
+    m_markedCount = 0;
+    if (m_rows > 0)
+        emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1),
+                         {Qt::BackgroundRole, Qt::ForegroundRole, MarkedRole});
+    emit marksChanged();
 }
 
 QVariant PacketListModel::headerData(int section, Qt::Orientation orientation, int role) const

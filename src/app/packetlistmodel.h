@@ -1,6 +1,11 @@
 #pragma once
 
+#include "analysis/packetsorter.h"
+
 #include <QAbstractTableModel>
+
+#include <cstdint>
+#include <vector>
 
 namespace pl {
 
@@ -9,6 +14,12 @@ class PacketStore;
 /// The packet list: a thin table over a PacketStore. Rows arrive in the store's batches
 /// (exact beginInsertRows ranges); cell text is asked of the store, which computes it on
 /// demand, so only the rows a view shows ever cost anything.
+///
+/// Sorting (sort(), a header click) runs in a PacketSorter's worker thread and returns at
+/// once; the new order is applied as one layout change that keeps persistent indexes (the
+/// selection) on their packets. While sorted, packets that arrive later are appended at the
+/// end in capture order, as Wireshark does, until the next sort. Marks (Wireshark's Ctrl+M)
+/// belong to packets, not to view rows, so they survive sorting.
 class PacketListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -17,6 +28,7 @@ public:
     enum Role {
         FlagsRole = Qt::UserRole + 1, ///< uint: the frame's NodeFlag bits
         FrameNumberRole,              ///< qulonglong: the 1-based frame number
+        MarkedRole,                   ///< bool: the packet is marked
     };
     /// How the Time column reads (Wireshark's View > Time Display Format).
     enum class TimeFormat {
@@ -31,7 +43,8 @@ public:
 
     PacketStore *store() const { return m_store; }
     TimeFormat timeFormat() const { return m_timeFormat; }
-    /// Changes the Time column's text (dataChanged for that column).
+    /// Changes the Time column's text (dataChanged for that column). A Time sort already
+    /// applied keeps its order.
     void setTimeFormat(TimeFormat format);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -40,19 +53,82 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    /// The store's row (capture order) shown at view row `row`, and back (-1 when not shown).
-    qsizetype storeRow(int row) const { return row; }
-    int viewRow(qsizetype storeRow) const { return storeRow < m_rows ? int(storeRow) : -1; }
+    /// Starts sorting the rows announced so far by `column` (Time by the time stamp, or by the
+    /// time since the previous packet when the format is Delta) and returns at once; the order
+    /// changes when the worker is done (sortingFinished()). No. ascending, or a column of -1
+    /// (a cleared header sort indicator), is capture order, applied at once; No. descending is
+    /// applied at once too. A sort still running is replaced.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    /// Back to capture order now (View > Capture order); a sort still running is cancelled.
+    void resetSortOrder();
+    /// The column of the order shown, -1 for capture order, and its direction.
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
+    /// A sort is running in the worker.
+    bool isSorting() const { return m_sorting; }
 
-    /// The Time column's text of `row` in the current format.
+    /// The store's row (capture order) shown at view row `row` (-1 when out of range), and
+    /// back (-1 when not shown). Both O(1).
+    qsizetype storeRow(int row) const;
+    int viewRow(qsizetype storeRow) const;
+
+    /// The Time column's text of view row `row` in the current format (Delta: since the
+    /// previous packet in capture order, whatever the sort).
     QString timeText(int row) const;
+
+    /// Marks: kept per packet (store row), so they follow it through sorts; cleared when the
+    /// store closes. Marked rows paint white on black, as in Wireshark.
+    void setMarked(int viewRow, bool marked);
+    void toggleMark(int viewRow);
+    bool isMarked(int viewRow) const;
+    qsizetype markedCount() const { return m_markedCount; }
+    /// The nearest marked view row after `viewRow` (forward) or before it (backward), wrapping
+    /// around the list; `viewRow` itself only when it is the only marked row. -1 = from the
+    /// start (forward) or end (backward). -1 when nothing is marked.
+    int nextMarked(int viewRow, bool forward = true) const;
+    /// Unmarks every packet.
+    void clearMarks();
+
+signals:
+    /// A sort went to the worker: a busy note may show until sortingFinished().
+    void sortingStarted();
+    /// The sort was applied, replaced by an immediate order, cancelled or failed.
+    void sortingFinished();
+    /// The order shown changed column or direction (-1: capture order), e.g. to update the
+    /// header's sort indicator after resetSortOrder() or a close.
+    void sortOrderChanged(int column, Qt::SortOrder order);
+    /// A packet was marked or unmarked, or all marks went.
+    void marksChanged();
 
 private:
     void onAppended(qsizetype first, qsizetype last);
+    void onSorted(quint64 request, const PacketSorter::Order &order);
+    void onSortFailed(quint64 request);
+    void applyOrder(PacketSorter::Order order);
+    void setSorting(bool sorting);
+    void setSortState(int column, Qt::SortOrder order);
+    bool markedStoreRow(qsizetype storeRow) const;
+    void markRowChanged(int viewRow);
 
     PacketStore *m_store;
+    PacketSorter *m_sorter;
     int m_rows = 0;
     TimeFormat m_timeFormat = TimeFormat::Relative;
+
+    // While sorted: m_order[viewRow] = storeRow for the rows the sort covered, m_inverse its
+    // inverse; rows past them (appended later) are shown in capture order, so view row ==
+    // store row there and neither array needs to grow. Both empty in capture order.
+    PacketSorter::Order m_order;
+    std::vector<uint32_t> m_inverse;
+    int m_sortColumn = -1;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
+    int m_pendingColumn = -1;
+    Qt::SortOrder m_pendingOrder = Qt::AscendingOrder;
+    quint64 m_request = 0;
+    bool m_sorting = false;
+
+    std::vector<uint64_t> m_marks; ///< bit per store row
+    qsizetype m_markedCount = 0;
 };
 
 } // namespace pl

@@ -13,6 +13,9 @@ namespace pl {
 
 namespace {
 
+/// Joins the parts of a path key; a label may hold any printable character, '/' included.
+constexpr QChar kKeySeparator = QChar(0x1f);
+
 // Fixed colours, not palette roles: they mean "error" and "warning" in every theme, so the
 // text on them is set dark as well (a dark theme's light text would not read on them).
 const QColor kErrorBackground(0xff, 0x5c, 0x5c);
@@ -43,21 +46,22 @@ Tone toneOf(const FieldNode &n)
     return Tone::None;
 }
 
-QLatin1String severityName(uint64_t value)
+/// What an expert severity means, in the words of Wireshark's Expert Information dialog.
+QLatin1String severityMeaning(uint64_t value)
 {
     switch (Severity(value)) {
     case Severity::Comment:
-        return QLatin1String("Comment");
+        return QLatin1String("Comment: a packet comment");
     case Severity::Chat:
-        return QLatin1String("Chat");
+        return QLatin1String("Chat: information about the usual workflow");
     case Severity::Note:
-        return QLatin1String("Note");
+        return QLatin1String("Note: a notable event, not necessarily a problem");
     case Severity::Warning:
-        return QLatin1String("Warning");
+        return QLatin1String("Warning: something unusual that may be a problem");
     case Severity::Error:
-        return QLatin1String("Error");
+        return QLatin1String("Error: a serious problem, such as a malformed packet");
     }
-    return QLatin1String("Note");
+    return QLatin1String("Note: a notable event, not necessarily a problem");
 }
 
 } // namespace
@@ -185,7 +189,7 @@ QString ProtoTreeModel::toolTip(int32_t node) const
     const FieldNode &n = m_tree.node(node);
     QStringList lines;
     if (n.flags & Expert)
-        lines << QStringLiteral("Expert info (%1): %2").arg(severityName(n.value), label(node));
+        lines << QStringLiteral("Expert info. ") + severityMeaning(n.value);
     if (n.flags & Malformed)
         lines << QStringLiteral("Malformed: a length field or value is inconsistent with the "
                                 "bytes");
@@ -356,14 +360,14 @@ QString ProtoTreeModel::pathKey(const QModelIndex &index) const
     QStringList parts;
     for (; node > 0; node = m_tree.node(node).parent)
         parts.prepend(keyComponent(node));
-    return parts.join(QLatin1Char('/'));
+    return parts.join(kKeySeparator);
 }
 
 QModelIndex ProtoTreeModel::indexForPathKey(const QString &key) const
 {
     if (key.isEmpty())
         return {};
-    const QStringList parts = key.split(QLatin1Char('/'));
+    const QStringList parts = key.split(kKeySeparator);
     QModelIndex at;
     for (const QString &part : parts) {
         const int32_t p = at.isValid() ? nodeOf(at) : FieldTree::root();

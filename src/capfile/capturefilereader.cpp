@@ -722,6 +722,8 @@ CaptureFileReader::Step CaptureFileReader::packetBlock(Cursor &c, uint32_t type,
     f.wireLen = std::max(wireLen, capLen);
     f.linkType = ifc.linkType;
     f.interfaceId = global;
+    f.section = ifc.section + 1;
+    f.interfaceName = ifc.name;
     f.number = c.number + 1;
     if (p->hasTimestamp) {
         pcapngTime(ts, ifc, f.tsSec, f.tsNsec);

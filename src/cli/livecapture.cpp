@@ -65,7 +65,10 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     config.bufferMiB = o.bufferMiB;
 
     ipc::ClientSession session;
+    // Per interface id: its link type and name (a live capture is one pcapng-like section,
+    // so frames show tshark's interface lines).
     std::vector<uint32_t> linkTypes;
+    std::vector<std::string> names;
     ipc::Stats lastStats;
     uint64_t captured = 0;
     int status = 0;
@@ -82,9 +85,12 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     QObject::connect(&session, &ipc::ClientSession::started, [&](const ipc::Started &s) {
         capturing = true;
         for (const auto &ifc : s.interfaces) {
-            if (linkTypes.size() <= ifc.id)
+            if (linkTypes.size() <= ifc.id) {
                 linkTypes.resize(ifc.id + 1);
+                names.resize(ifc.id + 1);
+            }
             linkTypes[ifc.id] = ifc.linkType;
+            names[ifc.id] = ifc.name.toStdString();
             if (file.isOpen() &&
                 file.addInterface({ifc.linkType, o.snaplen, ifc.name.toStdString(), {}}) < 0) {
                 fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
@@ -108,7 +114,11 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
                 break;
             ++captured;
             Frame f = ipc::frameOf(rec);
-            f.linkType = rec.interfaceId < linkTypes.size() ? linkTypes[rec.interfaceId] : 0;
+            if (rec.interfaceId < linkTypes.size()) {
+                f.linkType = linkTypes[rec.interfaceId];
+                f.section = 1;
+                f.interfaceName = names[rec.interfaceId];
+            }
             f.number = captured;
             if (file.isOpen()) {
                 if (!file.write(f, rec.interfaceId)) {

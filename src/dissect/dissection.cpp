@@ -12,6 +12,13 @@ constexpr int kMaxDepth = 40;
 Dissection::Dissection(Mode mode)
     : m_mode(mode), m_registry(&Registry::instance()), m_ownSession(std::make_unique<Session>())
 {
+    m_expertField = m_registry->findField("_ws.expert");
+    m_expertMessage = m_registry->findField("_ws.expert.message");
+    m_expertSeverity = m_registry->findField("_ws.expert.severity");
+    m_expertGroup = m_registry->findField("_ws.expert.group");
+    m_malformedField = m_registry->findField("_ws.malformed");
+    m_malformedExpert = m_registry->findField("_ws.malformed.expert");
+    m_shortField = m_registry->findField("_ws.short");
 }
 
 void Dissection::dissect(const Frame &frame, Session *session)
@@ -32,8 +39,10 @@ void Dissection::begin(const Frame &frame, Session *session)
         m_ownSession->clear();
         m_session = m_ownSession.get();
     }
-    if (tree())
+    if (tree()) {
         m_tree.clear();
+        m_layers.clear();
+    }
     m_protocol = {};
     m_layer = {};
     m_src = {};
@@ -97,6 +106,7 @@ Item Dissection::addProtocol(Item parent, FieldId protocolField, const Reader &r
     if (!parent)
         return {};
     const size_t have = r.capturedFrom(at);
+    addLayer(protocolField);
     return append(parent, protocolField, r.frameOffset(at), len < have ? len : have, 0);
 }
 
@@ -111,16 +121,69 @@ Item Dissection::addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint
     return it;
 }
 
+namespace {
+
+std::string_view severityName(Severity s)
+{
+    switch (s) {
+    case Severity::Comment:
+        return "Comment";
+    case Severity::Chat:
+        return "Chat";
+    case Severity::Note:
+        return "Note";
+    case Severity::Warning:
+        return "Warning";
+    case Severity::Error:
+        return "Error";
+    }
+    return "Unknown";
+}
+
+constexpr std::string_view kGroupNames[] = {"",           "Checksum",   "Sequence",   "Response",
+                                            "Request",    "Undecoded",  "Reassemble", "Malformed",
+                                            "Debug",      "Protocol",   "Security",   "Comment",
+                                            "Decryption", "Assumption", "Deprecated"};
+
+} // namespace
+
 Item Dissection::expert(Item parent, const Reader &r, size_t at, size_t len, Severity severity,
-                        std::string_view message, uint8_t flags)
+                        ExpertGroup group, std::string_view message, uint8_t flags, FieldId field)
 {
     m_flags |= flags & (Malformed | Truncated | BadChecksum);
     if (!parent)
         return {};
-    Item it = addText(parent, r, at, len, std::string(message));
-    FieldNode &n = m_tree.node(it.index);
-    n.flags |= uint8_t(Expert | flags);
-    n.value = uint64_t(severity);
+    // Wireshark's layout: the note, then the message (under the protocol's own expert field),
+    // the severity and the group; all generated, so bracketed.
+    const size_t have = r.capturedFrom(at);
+    const size_t offset = r.frameOffset(at), length = len < have ? len : have;
+    std::string label = "Expert Info (";
+    label += severityName(severity);
+    label += '/';
+    label += kGroupNames[size_t(group) < std::size(kGroupNames) ? size_t(group) : 0];
+    label += "): ";
+    label += message;
+    Item it = append(parent, m_expertField, offset, length, uint64_t(severity));
+    m_tree.setText(it.index, std::move(label));
+    {
+        FieldNode &n = m_tree.node(it.index);
+        n.flags |= uint8_t(Expert | Generated | flags);
+        n.aux = uint32_t(group);
+    }
+    Item msg = append(it, field, offset, length, 0);
+    m_tree.setText(msg.index, std::string(message));
+    m_tree.node(msg.index).flags |= Generated;
+    // The message as a field for filters and -T json; hidden like in Wireshark's tree.
+    Item hidden = append(it, m_expertMessage, offset, length, 0);
+    m_tree.setText(hidden.index, std::string(message));
+    m_tree.node(hidden.index).flags |= Hidden;
+    // Wireshark's PI_* values: severity in bits 20-23, group in bits 24-31.
+    static constexpr uint64_t kSeverityValues[] = {0,        0x100000, 0x200000,
+                                                   0x400000, 0x600000, 0x800000};
+    const uint64_t sevValue = kSeverityValues[size_t(severity) < 6 ? size_t(severity) : 0];
+    m_tree.node(append(it, m_expertSeverity, offset, length, sevValue).index).flags |= Generated;
+    const uint64_t groupValue = uint64_t(group) << 24;
+    m_tree.node(append(it, m_expertGroup, offset, length, groupValue).index).flags |= Generated;
     return it;
 }
 
@@ -155,8 +218,8 @@ bool Dissection::dispatch(Table table, uint32_t key, const Reader &r, Item paren
 void Dissection::call(DissectFn fn, const Reader &r, Item parent)
 {
     if (m_depth >= kMaxDepth) {
-        expert(parent, r, 0, r.captured(), Severity::Error,
-               "[Malformed Packet: headers nested too deeply]", Malformed);
+        expert(parent, r, 0, r.captured(), Severity::Error, ExpertGroup::Malformed,
+               "Malformed Packet: headers nested too deeply", Malformed);
         return;
     }
     ++m_depth;
@@ -170,21 +233,39 @@ void Dissection::call(DissectFn fn, const Reader &r, Item parent)
 
 void Dissection::markBoundsError(const BoundsError &e, Item parent)
 {
-    const bool truncated = e.kind == BoundsError::Kind::Truncated;
-    std::string text = truncated ? "[Packet size limited during capture" : "[Malformed Packet";
-    if (!m_layer.empty()) {
-        text += ": ";
-        text += m_layer;
-    }
-    text += ']';
+    markLayerError(parent, e.frameOffset, e.kind == BoundsError::Kind::Truncated, m_layer);
+}
+
+void Dissection::markLayerError(Item parent, size_t frameOffset, bool truncated,
+                                std::string_view layer)
+{
     // Inside a quoted packet the cut is expected (RFC 792 quotes only 8 bytes of payload):
     // note it in the tree but do not mark the frame.
     const uint8_t mark = m_frozen ? 0 : (truncated ? Truncated : Malformed);
     m_flags |= mark;
     if (parent) {
-        Item it = append(parent, -1, e.frameOffset, 0, uint64_t(Severity::Error));
-        m_tree.setText(it.index, text);
-        m_tree.node(it.index).flags |= uint8_t(Expert | mark);
+        // Wireshark: `[Packet size limited during capture: UDP truncated]` (_ws.short), or
+        // `[Malformed Packet: TCP]` (_ws.malformed) with an expert note below.
+        std::string text = truncated ? "[Packet size limited during capture" : "[Malformed Packet";
+        if (!layer.empty()) {
+            text += ": ";
+            text += layer;
+            if (truncated)
+                text += " truncated";
+        }
+        text += ']';
+        Item it = append(parent, truncated ? m_shortField : m_malformedField, frameOffset, 0,
+                         uint64_t(Severity::Error));
+        m_tree.setText(it.index, std::move(text));
+        m_tree.node(it.index).flags |= mark;
+        if (!truncated) {
+            // The frame is already marked; the note itself carries no frame mark.
+            Reader none(nullptr, 0, 0);
+            Item note = expert(it, none, 0, 0, Severity::Error, ExpertGroup::Malformed,
+                               "Malformed Packet (Exception occurred)", 0, m_malformedExpert);
+            m_tree.node(note.index).offset = uint32_t(frameOffset);
+        }
+        m_tree.node(it.index).flags |= Expert;
     }
     // tshark appends the mark with no space before it.
     if (!m_frozen)

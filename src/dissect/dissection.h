@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pl {
 
@@ -28,6 +29,25 @@ struct NetworkLayer
     uint8_t hopLimit = 0; ///< IPv4 TTL / IPv6 hop limit (ICMP's Info shows it)
     uint8_t src[16] = {};
     uint8_t dst[16] = {};
+};
+
+/// Wireshark's expert groups (PI_CHECKSUM ...), in its order: the value of _ws.expert.group
+/// is the enumerator << 24.
+enum class ExpertGroup : uint8_t {
+    Checksum = 1,
+    Sequence,
+    ResponseCode,
+    RequestCode,
+    Undecoded,
+    Reassemble,
+    Malformed,
+    Debug,
+    Protocol,
+    Security,
+    Comment,
+    Decryption,
+    Assumption,
+    Deprecated,
 };
 
 /// User preferences that change dissection (tshark's `-o name:value`).
@@ -114,10 +134,16 @@ public:
     {
         return parent ? addGeneratedToTree(parent, f, value, aux, bracketed) : Item{};
     }
-    /// An expert note (`Bad checksum`, `Bogus IP header length`). Severity Error with a
-    /// Malformed flag marks the frame malformed.
+    /// An expert note (`Bad checksum`, `Bogus IP header length`) as Wireshark shows it:
+    /// `[Expert Info (Error/Checksum): message]` with the message (under the protocol's
+    /// expert field `field`, e.g. tcp.connection.syn, when given), severity and group below.
+    /// A Malformed/Truncated/BadChecksum flag also marks the frame. The returned item has
+    /// the Expert flag and its Severity in FieldNode::value, its group in FieldNode::aux.
     Item expert(Item parent, const Reader &r, size_t at, size_t len, Severity severity,
-                std::string_view message, uint8_t flags = 0);
+                ExpertGroup group, std::string_view message, uint8_t flags = 0, FieldId field = -1);
+    /// The `[Malformed Packet: X]` / `[Packet size limited during capture: X truncated]` item
+    /// for a layer that found its bytes impossible or cut short, and the Info column mark.
+    void markLayerError(Item parent, size_t frameOffset, bool truncated, std::string_view layer);
 
     void setText(Item item, std::string label);
     void setLength(Item item, size_t len);
@@ -175,6 +201,19 @@ public:
     const Address &source() const { return m_src; }
     const Address &destination() const { return m_dst; }
     const std::string &infoColumn() const { return m_info; }
+    /// Protocol fields (FieldType::Protocol) of the layers dissected so far, in order, for
+    /// frame.protocols; kEtherTypeLayer stands for Wireshark's `ethertype` pseudo layer.
+    /// Tree mode only (empty in summary mode).
+    const std::vector<FieldId> &layers() const { return m_layers; }
+    static constexpr FieldId kEtherTypeLayer = -2;
+    /// Notes Wireshark's `ethertype` layer: Ethernet II, SLL and VLAN hand their payload on
+    /// through it (tree mode only).
+    void etherTypeLayer()
+    {
+        if (tree())
+            addLayer(kEtherTypeLayer);
+    }
+
     /// Union of NodeFlag marks of the frame.
     uint8_t flags() const { return m_flags; }
 
@@ -187,6 +226,11 @@ private:
     Item addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
     Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux, bool bracketed);
     void markBoundsError(const BoundsError &e, Item parent);
+    void addLayer(FieldId f)
+    {
+        if (m_layers.empty() || m_layers.back() != f)
+            m_layers.push_back(f);
+    }
 
     Mode m_mode;
     const Registry *m_registry;
@@ -204,6 +248,10 @@ private:
     bool m_frozen = false;
     bool m_revisit = false;
     int m_depth = 0;
+    std::vector<FieldId> m_layers;
+    // The _ws.expert fields, looked up once.
+    FieldId m_expertField = -1, m_expertMessage = -1, m_expertSeverity = -1, m_expertGroup = -1;
+    FieldId m_malformedField = -1, m_malformedExpert = -1, m_shortField = -1;
 };
 
 } // namespace pl

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace pl {
 
@@ -17,6 +18,11 @@ struct Frame
     uint32_t interfaceId = 0;
     uint64_t number = 0;      ///< 1-based frame number
     bool hasTimestamp = true; ///< false for pcapng Simple Packet Blocks, which carry none
+    /// pcapng only: the 1-based section number and the interface's if_name (empty when the
+    /// file names none: shown as "unknown"). 0 for formats without interfaces (pcap, a live
+    /// ring), where tshark shows no interface lines. The name's bytes belong to the reader.
+    uint32_t section = 0;
+    std::string_view interfaceName;
 };
 
 /// a - b as whole seconds and nanoseconds (nsec in 0..999999999; a negative difference has

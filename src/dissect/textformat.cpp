@@ -181,4 +181,31 @@ void appendBitPattern(std::string &out, uint64_t raw, uint64_t mask, int bits)
     }
 }
 
+void appendEscaped(std::string &out, std::string_view s)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u != 0x7f && c != '\\') {
+            out += c;
+            continue;
+        }
+        out += '\\';
+        switch (c) {
+        case '\\': out += '\\'; break;
+        case '\a': out += 'a'; break;
+        case '\b': out += 'b'; break;
+        case '\f': out += 'f'; break;
+        case '\n': out += 'n'; break;
+        case '\r': out += 'r'; break;
+        case '\t': out += 't'; break;
+        case '\v': out += 'v'; break;
+        default:
+            out += 'x';
+            out += kHex[u >> 4];
+            out += kHex[u & 15];
+        }
+    }
+}
+
 } // namespace pl::text

@@ -22,6 +22,10 @@ void appendIPv6(std::string &out, const uint8_t *p);
 /// `1120622255.938066000` with nine; negatives keep their sign.
 void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec, int digits = 9);
 /// Wireshark's bit picture for a masked field: `.... 0101` for mask 0x0f value 5 of 8 bits.
+/// Text from a packet or a file for one line of a tree: control characters become C escapes
+/// (`\n`, `\t`, `\x7f`) as Wireshark shows them, so a hostile name cannot break the line
+/// structure of `-V` output or the detail pane; other bytes (UTF-8 included) are kept.
+void appendEscaped(std::string &out, std::string_view s);
 void appendBitPattern(std::string &out, uint64_t raw, uint64_t mask, int bits);
 
 inline std::string uintString(uint64_t v)

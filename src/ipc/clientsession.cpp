@@ -356,9 +356,9 @@ void ClientSession::cleanup()
     m_socketPath.clear();
 }
 
-void ClientSession::stop()
+void ClientSession::requestStop()
 {
-    if (!m_process || m_finished)
+    if (!m_process || m_finished || m_stopping)
         return;
     m_stopping = true;
     if (m_socket && m_socket->state() == QLocalSocket::ConnectedState && m_gotHello) {
@@ -368,6 +368,15 @@ void ClientSession::stop()
         // Not connected yet (perhaps still waiting for authentication): ask it to end.
         m_process->terminate();
     }
+    if (!m_processDone && !m_killTimer.isActive())
+        m_killTimer.start(kStopTimeoutMs);
+}
+
+void ClientSession::stop()
+{
+    if (!m_process || m_finished)
+        return;
+    requestStop();
     // Keep reading while waiting: a helper blocked on a full socket could not exit.
     const QDeadlineTimer deadline(kStopTimeoutMs);
     while (m_process && !m_processDone && !deadline.hasExpired()) {

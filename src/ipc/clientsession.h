@@ -41,6 +41,10 @@ public:
     /// Sends Stop, then waits (blocking, still delivering what the helper sends meanwhile) for
     /// the helper to exit, killing it after 2 s. finished() has been emitted when it returns.
     void stop();
+    /// Sends Stop and returns at once: what the helper still holds arrives through the event
+    /// loop, then finished(); the helper is killed if it has not exited 2 s later. For a GUI,
+    /// which must not wait the helper's last ring drain (about 150 ms).
+    void requestStop();
 
     bool isRunning() const { return m_process && !m_finished; }
     int refusedPeers() const { return m_refused; }

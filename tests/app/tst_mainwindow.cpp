@@ -6,15 +6,20 @@
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
 #include "app/prototreemodel.h"
+#include "app/startpage.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -249,7 +254,7 @@ private slots:
         MainWindow w;
         w.show();
         QSignalSpy failed(w.captureController(), &pl::CaptureController::failed);
-        QVERIFY(w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("lo")}}));
+        QVERIFY(w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("lo")}, .filter = {}}));
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
         QVERIFY(failed.first().at(2).toBool()); // a permission failure
         QMessageBox *box = nullptr;
@@ -271,6 +276,113 @@ private slots:
 
         qputenv("PACKETLENS_HELPER", savedHelper);
         qunsetenv("PACKETLENS_PKEXEC");
+    }
+
+    void startPageOpensAndCloseReturns()
+    {
+        const QString file = corpusFile("tcpdump/dns_udp.pcap");
+        MainWindow w;
+        w.show();
+        // Nothing open: the start page, with its interfaces sampled while it shows.
+        QVERIFY(w.showsStartPage());
+        auto *page = w.findChild<pl::StartPage *>();
+        QVERIFY(page && page->isVisible() && page->isLive());
+        QVERIFY(w.openFile(file, true));
+        QVERIFY(!w.showsStartPage());
+        QVERIFY(!page->isLive());
+        // File > Close: back to the start page, which lists the file; Enter on it reopens it.
+        w.findChild<QAction *>(QStringLiteral("actionClose"))->trigger();
+        QVERIFY(w.showsStartPage());
+        QCOMPARE(w.packetModel()->rowCount(), 0);
+        QCOMPARE(w.windowTitle(), QStringLiteral("PacketLens"));
+        QCOMPARE(page->recentFiles().value(0), QFileInfo(file).absoluteFilePath());
+        QListView *recent = page->recentFilesView();
+        recent->setFocus();
+        recent->setCurrentIndex(recent->model()->index(0, 0));
+        QTest::keyClick(recent, Qt::Key_Return);
+        QTRY_VERIFY(!w.showsStartPage());
+        QCOMPARE(w.windowTitle(), QStringLiteral("dns_udp.pcap — PacketLens"));
+    }
+
+    void sortByHeaderKeepsTheSelectedPacket()
+    {
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QAbstractItemModelTester tester(w.packetModel());
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        w.packetList()->selectRow(3);
+        QTRY_VERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 4: ")).isValid());
+
+        // A click on the Length header sorts by length; frame 4 stays selected and shown.
+        QSignalSpy sorted(w.packetModel(), &pl::PacketListModel::sortingFinished);
+        QHeaderView *header = w.packetList()->horizontalHeader();
+        const int x = header->sectionViewportPosition(pl::PacketListModel::Length) + 10;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
+        QTRY_VERIFY(!sorted.isEmpty());
+        QCOMPARE(header->sortIndicatorSection(), int(pl::PacketListModel::Length));
+        QCOMPARE(w.packetList()->currentIndex().data(pl::PacketListModel::FrameNumberRole),
+                 QVariant(qulonglong(4)));
+        QVERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 4: ")).isValid());
+        int previous = 0;
+        for (int r = 0; r < w.packetModel()->rowCount(); ++r) {
+            const int length =
+                w.packetModel()->index(r, pl::PacketListModel::Length).data().toInt();
+            QVERIFY(length >= previous);
+            previous = length;
+        }
+        QVERIFY(w.packetModel()->index(0, 0).data().toInt() != 1); // not capture order
+        // Selecting a row shows that row's packet, not the one at that capture position.
+        w.packetList()->selectRow(0);
+        const auto first = w.packetModel()->index(0, 0).data().toString();
+        QTRY_VERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame %1: ").arg(first)).isValid());
+        // Back to capture order: the selected packet stays selected.
+        w.packetList()->selectRow(5);
+        const QVariant picked =
+            w.packetList()->currentIndex().data(pl::PacketListModel::FrameNumberRole);
+        w.findChild<QAction *>(QStringLiteral("actionCaptureOrder"))->trigger();
+        QCOMPARE(header->sortIndicatorSection(), -1);
+        QCOMPARE(w.packetList()->currentIndex().data(pl::PacketListModel::FrameNumberRole),
+                 picked);
+        QCOMPARE(w.packetList()->currentIndex().row(), picked.toInt() - 1);
+        QCOMPARE(w.packetModel()->index(0, 0).data().toString(), QStringLiteral("1"));
+    }
+
+    void markPackets()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        auto *mark = w.findChild<QAction *>(QStringLiteral("actionMarkPacket"));
+        auto *nextMark = w.findChild<QAction *>(QStringLiteral("actionNextMark"));
+        QVERIFY(!nextMark->isEnabled());
+        w.packetList()->selectRow(2);
+        mark->trigger();
+        w.packetList()->selectRow(6);
+        mark->trigger();
+        QVERIFY(w.packetModel()->isMarked(2) && w.packetModel()->isMarked(6));
+        QVERIFY(nextMark->isEnabled());
+        // Wireshark's black rows.
+        QCOMPARE(w.packetModel()->index(2, 0).data(Qt::BackgroundRole).value<QColor>(),
+                 QColor(Qt::black));
+        const QList<QLabel *> labels = w.statusBar()->findChildren<QLabel *>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel *l) {
+            return l->text().contains(QStringLiteral("Marked: 2"));
+        }));
+        w.packetList()->selectRow(0);
+        nextMark->trigger();
+        QCOMPARE(w.packetList()->currentIndex().row(), 2);
+        nextMark->trigger();
+        QCOMPARE(w.packetList()->currentIndex().row(), 6);
+        w.findChild<QAction *>(QStringLiteral("actionPreviousMark"))->trigger();
+        QCOMPARE(w.packetList()->currentIndex().row(), 2);
+        mark->trigger(); // unmarks
+        QVERIFY(!w.packetModel()->isMarked(2));
+        w.findChild<QAction *>(QStringLiteral("actionUnmarkAll"))->trigger();
+        QCOMPARE(w.packetModel()->markedCount(), 0);
+        QVERIFY(!nextMark->isEnabled());
     }
 
     void damagedAndRefusedFiles()

@@ -10,6 +10,8 @@
 #include <QColor>
 #include <QDateTime>
 #include <QDir>
+#include <QItemSelectionModel>
+#include <QPersistentModelIndex>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,18 +21,15 @@ namespace {
 
 using Model = pl::PacketListModel;
 
-// A pcap of `count` Ethernet/IPv4/UDP packets, 1 ms apart.
-bool writeFile(const QString &path, int count)
+// Ethernet/IPv4/UDP packets `first` .. `first + count - 1`, 1 ms apart, from 10.0.0.1 ..
+// 10.0.0.32 in turn.
+bool writePackets(pl::CaptureFileWriter &w, int first, int count)
 {
-    pl::CaptureFileWriter w;
-    if (!w.open(path.toStdString(), pl::CaptureFileWriter::Format::PcapUsec, "test") ||
-        w.addInterface({}) != 0)
-        return false;
     uint8_t pkt[60] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66, 0x77, 0x88,
                        0x99, 0xaa, 0x08, 0x00, 0x45, 0x00, 0x00, 46,   0x00, 0x00,
                        0x40, 0x00, 64,   17,   0x00, 0x00, 10,   0,    0,    1,
                        10,   0,    0,    2,    0x9c, 0x40, 0x13, 0x88, 0x00, 26};
-    for (int i = 0; i < count; ++i) {
+    for (int i = first; i < first + count; ++i) {
         pkt[29] = uint8_t(1 + i % 32);
         pl::Frame f;
         f.data = pkt;
@@ -40,7 +39,17 @@ bool writeFile(const QString &path, int count)
         if (!w.write(f, 0))
             return false;
     }
-    return w.close();
+    return true;
+}
+
+// A pcap of `count` such packets.
+bool writeFile(const QString &path, int count)
+{
+    pl::CaptureFileWriter w;
+    if (!w.open(path.toStdString(), pl::CaptureFileWriter::Format::PcapUsec, "test") ||
+        w.addInterface({}) != 0)
+        return false;
+    return writePackets(w, 0, count) && w.close();
 }
 
 bool waitLoaded(pl::PacketStore &store)
@@ -54,6 +63,38 @@ bool waitLoaded(pl::PacketStore &store)
 QString text(const Model &m, int row, int column)
 {
     return m.data(m.index(row, column)).toString();
+}
+
+qulonglong frameAt(const Model &m, int row)
+{
+    return m.data(m.index(row, 0), Model::FrameNumberRole).toULongLong();
+}
+
+// The Source column's IPv4 address as a number (0 when it is not one).
+quint32 sourceAt(const Model &m, int row)
+{
+    const QStringList parts = text(m, row, Model::Source).split(QLatin1Char('.'));
+    quint32 a = 0;
+    for (const QString &p : parts)
+        a = a << 8 | p.toUInt();
+    return parts.size() == 4 ? a : 0;
+}
+
+// Sorts and waits for the order to be applied.
+bool sortAndWait(Model &m, int column, Qt::SortOrder order)
+{
+    QSignalSpy finished(&m, &Model::sortingFinished);
+    m.sort(column, order);
+    return !m.isSorting() || finished.wait(60000);
+}
+
+// storeRow() and viewRow() are inverse to each other over every row.
+bool mappingIsConsistent(const Model &m)
+{
+    for (int v = 0; v < m.rowCount(); ++v)
+        if (m.viewRow(m.storeRow(v)) != v || frameAt(m, v) != qulonglong(m.storeRow(v)) + 1)
+            return false;
+    return m.storeRow(m.rowCount()) == -1 && m.viewRow(m.rowCount()) == -1;
 }
 
 } // namespace
@@ -187,6 +228,275 @@ private slots:
         model.setTimeFormat(Model::TimeFormat::Relative); // no change, no signal
         QCOMPARE(changed.count(), 5);
         QCOMPARE(text(model, 0, Model::Time), QStringLiteral("0.000000"));
+    }
+
+    void sortKeepsTheSelectedPacket()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString file = tmp.filePath(QStringLiteral("sort.pcap"));
+        constexpr int kCount = 2000;
+        QVERIFY(writeFile(file, kCount));
+        pl::PacketStore store;
+        Model model(&store);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(store.open(file));
+        QVERIFY(waitLoaded(store));
+        QCOMPARE(model.sortColumn(), -1);
+
+        QItemSelectionModel selection(&model);
+        selection.setCurrentIndex(model.index(40, Model::Info),
+                                  QItemSelectionModel::SelectCurrent | QItemSelectionModel::Rows);
+        const QPersistentModelIndex kept(model.index(40, Model::Source));
+        QSignalSpy started(&model, &Model::sortingStarted);
+        QSignalSpy finished(&model, &Model::sortingFinished);
+        QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+        QSignalSpy state(&model, &Model::sortOrderChanged);
+
+        model.sort(Model::Source, Qt::DescendingOrder);
+        // It returned before sorting: the worker's order comes later.
+        QVERIFY(model.isSorting());
+        QCOMPARE(started.size(), 1);
+        QCOMPARE(frameAt(model, 0), 1ull);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(layout.size(), 1);
+        QCOMPARE(model.sortColumn(), int(Model::Source));
+        QCOMPARE(model.sortOrder(), Qt::DescendingOrder);
+        QCOMPARE(state.size(), 1);
+        QCOMPARE(model.rowCount(), kCount);
+
+        // Highest address first (numerically: 10.0.0.32 before 10.0.0.4), ties by frame.
+        QCOMPARE(text(model, 0, Model::Source), QStringLiteral("10.0.0.32"));
+        for (int v = 0; v + 1 < kCount; ++v) {
+            const quint32 a = sourceAt(model, v), b = sourceAt(model, v + 1);
+            QVERIFY(a >= b);
+            if (a == b)
+                QVERIFY(frameAt(model, v) < frameAt(model, v + 1));
+        }
+        QVERIFY(mappingIsConsistent(model));
+        // The selected packet is still selected, at its new row.
+        QCOMPARE(selection.currentIndex().data(Model::FrameNumberRole).toULongLong(), 41ull);
+        QCOMPARE(selection.currentIndex().column(), int(Model::Info));
+        QVERIFY(selection.isRowSelected(selection.currentIndex().row()));
+        QCOMPARE(kept.data(Model::FrameNumberRole).toULongLong(), 41ull);
+        QVERIFY(kept.row() != 40);
+        QCOMPARE(model.viewRow(40), kept.row());
+
+        // Delta time is still since the previous packet in capture order.
+        model.setTimeFormat(Model::TimeFormat::Delta);
+        const int firstFrameRow = model.viewRow(0);
+        QCOMPARE(text(model, firstFrameRow, Model::Time), QStringLiteral("0.000000"));
+        for (int v : {0, 1, kCount - 1})
+            if (v != firstFrameRow)
+                QCOMPARE(text(model, v, Model::Time), QStringLiteral("0.001000"));
+        // Time sorts by the delta in that format: frame 1's 0 comes first.
+        QVERIFY(sortAndWait(model, Model::Time, Qt::AscendingOrder));
+        QCOMPARE(frameAt(model, 0), 1ull);
+        model.setTimeFormat(Model::TimeFormat::Relative);
+
+        // No. descending: at once, without the worker.
+        started.clear();
+        model.sort(Model::Number, Qt::DescendingOrder);
+        QVERIFY(!model.isSorting());
+        QVERIFY(started.isEmpty());
+        QCOMPARE(frameAt(model, 0), qulonglong(kCount));
+        QCOMPARE(kept.data(Model::FrameNumberRole).toULongLong(), 41ull);
+        QCOMPARE(kept.row(), kCount - 41);
+        QVERIFY(mappingIsConsistent(model));
+
+        // Back to capture order.
+        state.clear();
+        model.resetSortOrder();
+        QCOMPARE(model.sortColumn(), -1);
+        QCOMPARE(state.size(), 1);
+        QCOMPARE(state.at(0).at(0).toInt(), -1);
+        QCOMPARE(kept.row(), 40);
+        for (int v = 0; v < kCount; v += 97)
+            QCOMPARE(frameAt(model, v), qulonglong(v + 1));
+        QVERIFY(mappingIsConsistent(model));
+        // A cleared header indicator (column -1) and No. ascending are capture order too.
+        QVERIFY(sortAndWait(model, Model::Destination, Qt::AscendingOrder));
+        QVERIFY(sortAndWait(model, Model::Source, Qt::DescendingOrder));
+        QCOMPARE(frameAt(model, 0), 32ull);
+        model.sort(-1, Qt::AscendingOrder);
+        QCOMPARE(frameAt(model, 0), 1ull);
+        QVERIFY(sortAndWait(model, Model::Length, Qt::DescendingOrder));
+        model.sort(Model::Number, Qt::AscendingOrder);
+        QCOMPARE(kept.row(), 40);
+        QCOMPARE(model.sortColumn(), int(Model::Number));
+
+        // A newer sort replaces a running one; only the newer order is applied.
+        layout.clear();
+        finished.clear();
+        model.sort(Model::Info, Qt::DescendingOrder);
+        model.sort(Model::Source, Qt::AscendingOrder);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(layout.size(), 1);
+        QCOMPARE(model.sortColumn(), int(Model::Source));
+        QCOMPARE(text(model, 0, Model::Source), QStringLiteral("10.0.0.1"));
+
+        // Closing while a sort runs: it never lands, the model is reset to capture order.
+        finished.clear();
+        layout.clear();
+        model.sort(Model::Info, Qt::AscendingOrder);
+        store.close();
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(!model.isSorting());
+        QCOMPARE(model.sortColumn(), -1);
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(store.open(file));
+        QVERIFY(waitLoaded(store));
+        QCOMPARE(frameAt(model, 5), 6ull);
+        QVERIFY(layout.isEmpty());
+    }
+
+    void rowsArrivingWhileSortedGoLast()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString spool = tmp.filePath(QStringLiteral("spool.pcapng"));
+        pl::CaptureFileWriter w;
+        QVERIFY(w.open(spool.toStdString(), pl::CaptureFileWriter::Format::PcapNg, "test"));
+        QCOMPARE(w.addInterface({1, 262144, "eth0", {}}), 0);
+        QVERIFY(writePackets(w, 0, 100));
+        QVERIFY(w.flush());
+
+        pl::PacketStore store;
+        Model model(&store);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(store.follow(spool));
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 100, 10000);
+        QVERIFY(sortAndWait(model, Model::Source, Qt::DescendingOrder));
+        QCOMPARE(text(model, 0, Model::Source), QStringLiteral("10.0.0.32"));
+        std::vector<qulonglong> before;
+        for (int v = 0; v < 100; ++v)
+            before.push_back(frameAt(model, v));
+
+        // A live capture goes on: the new packets come after the sorted ones, in capture
+        // order, inserted with exact ranges.
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(writePackets(w, 100, 50));
+        QVERIFY(w.flush());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 150, 10000);
+        int next = 100;
+        for (const QList<QVariant> &args : inserted) {
+            QCOMPARE(args.at(1).toInt(), next);
+            next = args.at(2).toInt() + 1;
+        }
+        QCOMPARE(next, 150);
+        for (int v = 0; v < 100; ++v)
+            QCOMPARE(frameAt(model, v), before[size_t(v)]);
+        for (int v = 100; v < 150; ++v)
+            QCOMPARE(frameAt(model, v), qulonglong(v + 1));
+        QCOMPARE(model.sortColumn(), int(Model::Source)); // the header still says so
+        QVERIFY(mappingIsConsistent(model));
+
+        // The next sort takes them in.
+        QVERIFY(sortAndWait(model, Model::Source, Qt::DescendingOrder));
+        QCOMPARE(frameAt(model, 0), 32ull);
+        QCOMPARE(frameAt(model, 3), 128ull); // 10.0.0.32: frames 32, 64, 96, 128, then .31
+        QCOMPARE(text(model, 4, Model::Source), QStringLiteral("10.0.0.31"));
+        QCOMPARE(frameAt(model, 149), 129ull); // 10.0.0.1: frames 1, 33, 65, 97, 129
+        QVERIFY(mappingIsConsistent(model));
+        model.resetSortOrder();
+        QCOMPARE(frameAt(model, 149), 150ull);
+
+        QVERIFY(w.close());
+        store.stopFollowing();
+        QVERIFY(waitLoaded(store));
+    }
+
+    void marksFollowThePacket()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString file = tmp.filePath(QStringLiteral("marks.pcap"));
+        QVERIFY(writeFile(file, 100));
+        pl::PacketStore store;
+        Model model(&store);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(store.open(file));
+        QVERIFY(waitLoaded(store));
+        QCOMPARE(model.markedCount(), 0);
+        QCOMPARE(model.nextMarked(-1), -1);
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy marks(&model, &Model::marksChanged);
+        model.setMarked(3, true);
+        QCOMPARE(marks.size(), 1);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).toModelIndex(), model.index(3, 0));
+        QCOMPARE(changed.at(0).at(1).toModelIndex(), model.index(3, Model::ColumnCount - 1));
+        model.setMarked(3, true); // already: nothing happens
+        QCOMPARE(marks.size(), 1);
+        model.toggleMark(10);
+        QCOMPARE(model.markedCount(), 2);
+        QVERIFY(model.isMarked(3) && model.isMarked(10) && !model.isMarked(4));
+
+        // Wireshark's marked colors, over the protocol's.
+        const QModelIndex marked = model.index(3, Model::Protocol);
+        QCOMPARE(model.data(marked, Qt::BackgroundRole).value<QColor>(), QColor(Qt::black));
+        QCOMPARE(model.data(marked, Qt::ForegroundRole).value<QColor>(), QColor(Qt::white));
+        QVERIFY(model.data(marked, Model::MarkedRole).toBool());
+        const QModelIndex plain = model.index(4, Model::Protocol);
+        QCOMPARE(model.data(plain, Qt::BackgroundRole).value<QColor>(), QColor(0xda, 0xee, 0xff));
+        QVERIFY(!model.data(plain, Qt::ForegroundRole).isValid());
+        QVERIFY(!model.data(plain, Model::MarkedRole).toBool());
+
+        // Next/previous mark, wrapping around.
+        QCOMPARE(model.nextMarked(-1, true), 3);
+        QCOMPARE(model.nextMarked(3, true), 10);
+        QCOMPARE(model.nextMarked(10, true), 3);
+        QCOMPARE(model.nextMarked(50, true), 3);
+        QCOMPARE(model.nextMarked(-1, false), 10);
+        QCOMPARE(model.nextMarked(3, false), 10);
+        QCOMPARE(model.nextMarked(5, false), 3);
+
+        // Sorting moves the marks with their packets (frames 4 and 11).
+        model.sort(Model::Number, Qt::DescendingOrder);
+        QVERIFY(model.isMarked(96) && model.isMarked(89) && !model.isMarked(3));
+        QCOMPARE(model.nextMarked(-1, true), 89);
+        QVERIFY(sortAndWait(model, Model::Source, Qt::DescendingOrder));
+        const int row4 = model.viewRow(3), row11 = model.viewRow(10);
+        QCOMPARE(frameAt(model, row4), 4ull);
+        QVERIFY(model.isMarked(row4) && model.isMarked(row11));
+        QCOMPARE(model.data(model.index(row4, 0), Qt::BackgroundRole).value<QColor>(),
+                 QColor(Qt::black));
+        QCOMPARE(model.markedCount(), 2);
+        int markedRows = 0;
+        for (int v = 0; v < model.rowCount(); ++v)
+            markedRows += model.isMarked(v) ? 1 : 0;
+        QCOMPARE(markedRows, 2);
+        const int first = qMin(row4, row11), second = qMax(row4, row11);
+        QCOMPARE(model.nextMarked(first, true), second);
+        QCOMPARE(model.nextMarked(second, true), first);
+        marks.clear();
+        model.toggleMark(row11);
+        QCOMPARE(model.markedCount(), 1);
+        QCOMPARE(marks.size(), 1);
+        QCOMPARE(model.nextMarked(row4, true), row4); // the only one
+
+        // Closing forgets them.
+        marks.clear();
+        store.close();
+        QCOMPARE(marks.size(), 1);
+        QCOMPARE(model.markedCount(), 0);
+        QVERIFY(store.open(file));
+        QVERIFY(waitLoaded(store));
+        QVERIFY(!model.isMarked(3));
+        QCOMPARE(model.nextMarked(-1), -1);
+
+        model.setMarked(0, true);
+        model.setMarked(1, true);
+        changed.clear();
+        model.clearMarks();
+        QCOMPARE(model.markedCount(), 0);
+        QCOMPARE(changed.size(), 1);
+        QVERIFY(!model.isMarked(0));
     }
 
     void malformedIsFlagged()

@@ -183,7 +183,7 @@ private slots:
         Dissected cut(arp(kEthIp + "0001" + kMac1), 1, 60);
         QVERIFY(cut.truncated());
         QVERIFY(!cut.malformed());
-        QVERIFY(cut.hasText(QStringLiteral("[Packet size limited during capture: ARP]")));
+        QVERIFY(cut.hasText(QStringLiteral("[Packet size limited during capture: ARP truncated]")));
         // Cut inside the fixed header.
         Dissected header(arp("0001 08"), 1, 60);
         QVERIFY(header.truncated());

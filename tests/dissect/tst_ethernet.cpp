@@ -39,7 +39,8 @@ private slots:
         QVERIFY(p.truncated());
         QVERIFY(!p.malformed());
         QVERIFY(p.info().contains(QStringLiteral("[Packet size limited during capture]")));
-        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: Ethernet]")));
+        QVERIFY(
+            p.hasText(QStringLiteral("[Packet size limited during capture: Ethernet truncated]")));
     }
 
     void shortFrameIsMalformed()

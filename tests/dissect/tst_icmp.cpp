@@ -309,7 +309,7 @@ private slots:
         QVERIFY(p.truncated());
         QVERIFY(!p.malformed());
         QVERIFY(!p.info().contains(QStringLiteral("Echo")));
-        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: ICMP]")));
+        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: ICMP truncated]")));
         QCOMPARE(p.protocol(), QStringLiteral("ICMP"));
     }
 

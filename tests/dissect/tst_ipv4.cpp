@@ -249,7 +249,7 @@ private slots:
         Dissected p(b, 1, 14 + 24);
         QVERIFY(p.truncated());
         QVERIFY(!p.malformed());
-        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: IPv4]")));
+        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: IPv4 truncated]")));
     }
 
     void fragmentsAreNotDissected()

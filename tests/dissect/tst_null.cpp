@@ -121,7 +121,8 @@ private slots:
         Dissected cut(hex("020000"), kNull, 40);
         QVERIFY(cut.truncated());
         QVERIFY(!cut.malformed());
-        QVERIFY(cut.hasText(QStringLiteral("[Packet size limited during capture: Null]")));
+        QVERIFY(
+            cut.hasText(QStringLiteral("[Packet size limited during capture: Null truncated]")));
         Dissected shortFrame(hex("020000"), kNull);
         QVERIFY(shortFrame.malformed());
         QVERIFY(shortFrame.hasText(QStringLiteral("[Malformed Packet: Null]")));

@@ -125,7 +125,7 @@ private slots:
         QCOMPARE(p.value("sll.src.eth"), QStringLiteral("01:02:03:04:05:06"));
         QCOMPARE(p.value("sll.unused"), QStringLiteral("<absent>"));
         QCOMPARE(p.value("sll.halen"), QStringLiteral("6"));
-        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: SLL]")));
+        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: SLL truncated]")));
         QCOMPARE(p.info(), QStringLiteral("Sent by us[Packet size limited during capture]"));
     }
 
@@ -145,7 +145,7 @@ private slots:
         Dissected p(hex("0004 0001 0006 010203040506 0708 0806 0001 0800 06 04"), kSll, 44);
         QCOMPARE(p.value("sll.etype"), QStringLiteral("0x0806"));
         QVERIFY(p.truncated());
-        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: ARP]")));
+        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: ARP truncated]")));
     }
 };
 

@@ -82,7 +82,7 @@ private slots:
         QVERIFY(p.truncated());
         QVERIFY(!p.malformed());
         QCOMPARE(p.value("sll.etype"), QStringLiteral("<absent>"));
-        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: SLL]")));
+        QVERIFY(p.hasText(QStringLiteral("[Packet size limited during capture: SLL truncated]")));
     }
 
     void shortFrameIsMalformed()

@@ -58,6 +58,17 @@ private slots:
         pl::text::appendBitPattern(s, 0x45, 0xf0, 8);
         QCOMPARE(s, std::string("0100 ...."));
     }
+
+    void escapedKeepsOneLine()
+    {
+        // A name from a hostile file cannot add lines to a tree; UTF-8 stays readable.
+        std::string out;
+        pl::text::appendEscaped(out, std::string_view("silly!\r\neth\t2\\\x01\x7f\0x", 18));
+        QCOMPARE(out, std::string("silly!\\r\\neth\\t2\\\\\\x01\\x7f\\x00x"));
+        out.clear();
+        pl::text::appendEscaped(out, "caf\xc3\xa9 eth0");
+        QCOMPARE(out, std::string("caf\xc3\xa9 eth0"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestTextFormat)

@@ -154,7 +154,8 @@ private slots:
         Dissected cut(frame("8100 f0"), 1, 64);
         QVERIFY(cut.truncated());
         QVERIFY(!cut.malformed());
-        QVERIFY(cut.hasText(QStringLiteral("[Packet size limited during capture: VLAN]")));
+        QVERIFY(
+            cut.hasText(QStringLiteral("[Packet size limited during capture: VLAN truncated]")));
         Dissected shortFrame(frame("8100 f064 08"), 1);
         QVERIFY(shortFrame.malformed());
         QCOMPARE(shortFrame.protocol(), QStringLiteral("VLAN"));

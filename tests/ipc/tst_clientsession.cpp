@@ -349,13 +349,30 @@ private slots:
         QVERIFY(!s.isRunning());
     }
 
+    void streamingThenStopLosesNothing_data()
+    {
+        QTest::addColumn<bool>("blocking");
+        QTest::newRow("stop") << true;         // the CLI's
+        QTest::newRow("requestStop") << false; // the window's
+    }
+
     void streamingThenStopLosesNothing()
     {
+        QFETCH(bool, blocking);
         ClientSession s;
         Recorder rec(s);
         QVERIFY(s.start(m_self, fakeArgs(QStringLiteral("stream")), oneInterface()));
         QTRY_VERIFY_WITH_TIMEOUT(rec.batches.size() >= 40, 20000);
-        s.stop(); // drains what the helper still had queued, then its final Stats
+        if (blocking) {
+            s.stop(); // drains what the helper still had queued, then its final Stats
+        } else {
+            // Returns before the helper is gone; the rest comes through the event loop.
+            s.requestStop();
+            QVERIFY(!rec.finished);
+            QVERIFY(s.isRunning());
+            s.requestStop(); // a second request changes nothing
+            QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 10000);
+        }
         QCOMPARE(rec.events.last(), QStringLiteral("finished 0"));
         QVERIFY(rec.errors.isEmpty());
         quint64 seq = 0;

@@ -71,6 +71,14 @@ constexpr FieldDef kFields[] = {
 };
 static_assert(std::size(kFields) == Count);
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E { LenPastEnd, ECount };
+constexpr FieldDef kExperts[] = {
+    {"eth.len.past_end", "Length field value goes past the end of the payload", FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 
 void addMac(Dissection &d, Item eth, const Reader &r, size_t at, int field, int lg, int ig)
@@ -78,11 +86,13 @@ void addMac(Dissection &d, Item eth, const Reader &r, size_t at, int field, int 
     Item mac = d.addBytes(eth, s_f[field], r, at, 6);
     if (!mac)
         return;
+    // Wireshark's order under the address: eth.addr (shown), then each bit as the
+    // direction's field and, hidden, as the direction-less one (eth.lg, eth.ig).
+    d.addBytes(mac, s_f[Addr], r, at, 6);
     d.addUInt(mac, s_f[lg], r, at, 3);
+    d.flag(d.addUInt(mac, s_f[Lg], r, at, 3), Hidden);
     d.addUInt(mac, s_f[ig], r, at, 3);
-    d.flag(d.addBytes(eth, s_f[Addr], r, at, 6), Hidden);
-    d.flag(d.addUInt(eth, s_f[Lg], r, at, 3), Hidden);
-    d.flag(d.addUInt(eth, s_f[Ig], r, at, 3), Hidden);
+    d.flag(d.addUInt(mac, s_f[Ig], r, at, 3), Hidden);
 }
 
 void dissectEthernet(Dissection &d, const Reader &r, Item parent)
@@ -107,6 +117,7 @@ void dissectEthernet(Dissection &d, const Reader &r, Item parent)
 
     if (ethernetII) {
         d.addUInt(eth, s_f[Type], r, 12, 2);
+        d.etherTypeLayer();
         dispatchEtherType(d, type, r.sub(14), parent);
         return;
     }
@@ -114,8 +125,9 @@ void dissectEthernet(Dissection &d, const Reader &r, Item parent)
     // dissect yet); what follows it is padding.
     Item len = d.addUInt(eth, s_f[Len], r, 12, 2);
     if (type > r.reportedFrom(14))
-        d.expert(len, r, 12, 2, Severity::Error,
-                 "Length field value goes past the end of the payload", Malformed);
+        d.expert(len, r, 12, 2, Severity::Error, ExpertGroup::Malformed,
+                 "Length field value goes past the end of the payload", Malformed,
+                 s_ei[LenPastEnd]);
     d.info() = "IEEE 802.3 frame, length ";
     text::appendUInt(d.info(), type);
     d.data(r.sub(14, type), parent);
@@ -138,6 +150,7 @@ void dispatchEtherType(Dissection &d, uint16_t type, const Reader &payload, Item
 void register_ethernet(Registry &reg)
 {
     s_f = reg.addProtocol({"eth", "Ethernet", "Ethernet II"}, kFields);
+    s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::LinkType, 1, dissectEthernet);
 }
 

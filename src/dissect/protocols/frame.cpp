@@ -11,7 +11,56 @@ namespace pl::proto {
 
 namespace {
 
-enum F { Number, Len, CapLen, Time, TimeEpoch, TimeRelative, TimeDelta, InterfaceId, Encap, Count };
+enum F {
+    Number,
+    Len,
+    CapLen,
+    Time,
+    TimeEpoch,
+    TimeRelative,
+    TimeDelta,
+    InterfaceId,
+    Encap,
+    TimeShift,
+    TimeDeltaDisplayed,
+    Marked,
+    Ignored,
+    Protocols,
+    Section,
+    InterfaceName,
+    Count
+};
+
+// Wireshark's wiretap encapsulation numbers and names for the link types dissected here
+// (frame.encap_type is the WTAP_ENCAP_* value, not the LINKTYPE_* of the file).
+constexpr ValueName kEncapNames[] = {
+    {1, "Ethernet"},        {7, "Raw IP"},
+    {15, "NULL/Loopback"},  {25, "Linux cooked-mode capture v1"},
+    {158, "Linux Netlink"}, {210, "Linux cooked-mode capture v2"},
+};
+
+/// LINKTYPE_* to WTAP_ENCAP_*; -1 (shown "Unknown") for a link type not mapped here.
+int32_t wtapEncap(uint32_t linkType)
+{
+    switch (linkType) {
+    case 1:
+        return 1;
+    case 12:
+    case 14:
+    case 101:
+        return 7;
+    case 0:
+        return 15;
+    case 113:
+        return 25;
+    case 253:
+        return 158;
+    case 276:
+        return 210;
+    default:
+        return -1;
+    }
+}
 
 constexpr FieldDef kFields[] = {
     {"frame.number", "Frame Number", FieldType::FrameNum, Base::Dec},
@@ -22,7 +71,22 @@ constexpr FieldDef kFields[] = {
     {"frame.time_relative", "Time since reference or first frame", FieldType::RelTime},
     {"frame.time_delta", "Time delta from previous captured frame", FieldType::RelTime},
     {"frame.interface_id", "Interface id", FieldType::UInt32, Base::Dec},
-    {"frame.encap_type", "Encapsulation type", FieldType::Int32, Base::Dec},
+    {"frame.encap_type", "Encapsulation type", FieldType::Int32, Base::Dec, 0, kEncapNames},
+    {"frame.offset_shift", "Time shift for this packet", FieldType::RelTime},
+    {"frame.time_delta_displayed", "Time delta from previous displayed frame", FieldType::RelTime},
+    {"frame.marked", "Frame is marked", FieldType::Boolean, Base::None, 0, {}, {}, "True", "False"},
+    {"frame.ignored",
+     "Frame is ignored",
+     FieldType::Boolean,
+     Base::None,
+     0,
+     {},
+     {},
+     "True",
+     "False"},
+    {"frame.protocols", "Protocols in frame", FieldType::String},
+    {"frame.section_number", "Section number", FieldType::UInt32, Base::Dec},
+    {"frame.interface_name", "Interface name", FieldType::String},
 };
 static_assert(std::size(kFields) == Count);
 
@@ -63,6 +127,16 @@ struct PreviousTimes
     }
 };
 
+std::string lengthLabel(std::string_view name, uint32_t bytes)
+{
+    std::string label(name);
+    text::appendUInt(label, bytes);
+    label += " bytes (";
+    text::appendUInt(label, uint64_t(bytes) * 8);
+    label += " bits)";
+    return label;
+}
+
 void dissectFrame(Dissection &d, const Reader &r, Item parent)
 {
     const Frame &f = d.frame();
@@ -79,7 +153,14 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
     }
 
     Item frame = d.addProtocol(parent, s_f.protocol(), r, 0, r.captured());
+    Item protocols;
     if (frame) {
+        // The file names the interface: escaped, so a newline in it cannot break the tree.
+        std::string ifName;
+        if (f.interfaceName.empty())
+            ifName = "unknown";
+        else
+            text::appendEscaped(ifName, f.interfaceName);
         std::string label = "Frame ";
         text::appendUInt(label, f.number);
         label += ": ";
@@ -91,23 +172,49 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
         label += " bytes captured (";
         text::appendUInt(label, uint64_t(f.capLen) * 8);
         label += " bits)";
+        if (f.section) {
+            label += " on interface ";
+            label += ifName;
+            label += ", id ";
+            text::appendUInt(label, f.interfaceId);
+        }
         d.setText(frame, std::move(label));
 
-        d.addGenerated(frame, s_f[Encap], f.linkType);
+        if (f.section) { // only a file with interface blocks has these (tshark alike)
+            d.addGenerated(frame, s_f[Section], f.section, 0, false);
+            Item ifId = d.addGenerated(frame, s_f[InterfaceId], f.interfaceId, 0, false);
+            std::string idLabel = "Interface id: ";
+            text::appendUInt(idLabel, f.interfaceId);
+            idLabel += " (";
+            idLabel += ifName;
+            idLabel += ')';
+            d.setText(ifId, std::move(idLabel));
+            Item name = d.addGenerated(ifId, s_f[InterfaceName], 0, 0, false);
+            d.setText(name, ifName);
+        }
+        d.addGenerated(frame, s_f[Encap], uint64_t(uint32_t(wtapEncap(f.linkType))), 0, false);
         if (f.hasTimestamp) { // like tshark: no time fields at all for a frame without one
             d.addGenerated(frame, s_f[Time], uint64_t(f.tsSec), f.tsNsec, false);
+            d.addGenerated(frame, s_f[TimeShift], 0, 0); // time shifts are not supported
             d.addGenerated(frame, s_f[TimeEpoch], uint64_t(f.tsSec), f.tsNsec, false);
             int64_t sec;
             uint32_t nsec;
             timeDifference(f.tsSec, f.tsNsec, prev.sec, prev.nsec, sec, nsec);
             d.addGenerated(frame, s_f[TimeDelta], uint64_t(sec), nsec);
+            // No display filter hides frames while dissecting: the previous displayed frame
+            // is the previous captured one.
+            d.addGenerated(frame, s_f[TimeDeltaDisplayed], uint64_t(sec), nsec);
             timeDifference(f.tsSec, f.tsNsec, times.firstSec, times.firstNsec, sec, nsec);
             d.addGenerated(frame, s_f[TimeRelative], uint64_t(sec), nsec);
         }
-        d.addGenerated(frame, s_f[InterfaceId], f.interfaceId, 0, false);
         d.addGenerated(frame, s_f[Number], f.number, 0, false);
-        d.addGenerated(frame, s_f[Len], f.wireLen, 0, false);
-        d.addGenerated(frame, s_f[CapLen], f.capLen, 0, false);
+        d.setText(d.addGenerated(frame, s_f[Len], f.wireLen, 0, false),
+                  lengthLabel("Frame Length: ", f.wireLen));
+        d.setText(d.addGenerated(frame, s_f[CapLen], f.capLen, 0, false),
+                  lengthLabel("Capture Length: ", f.capLen));
+        d.addGenerated(frame, s_f[Marked], 0);
+        d.addGenerated(frame, s_f[Ignored], 0);
+        protocols = d.addGenerated(frame, s_f[Protocols], 0);
     }
     if (!d.revisit()) {
         times.prevSec = f.tsSec;
@@ -120,6 +227,19 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
         text::appendUInt(d.info(), f.linkType);
         d.info() += " is not supported";
         d.data(r, parent);
+    }
+    if (protocols) {
+        // Known only now: the layers the dissectors below added, in order.
+        std::string list;
+        for (const FieldId layer : d.layers()) {
+            if (layer == s_f.protocol())
+                continue;
+            if (!list.empty())
+                list += ':';
+            list += layer == Dissection::kEtherTypeLayer ? std::string_view("ethertype")
+                                                         : d.registry().field(layer).abbrev;
+        }
+        d.setText(protocols, std::move(list));
     }
 }
 

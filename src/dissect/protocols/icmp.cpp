@@ -184,6 +184,14 @@ constexpr FieldDef kFields[] = {
 };
 static_assert(std::size(kFields) == Count);
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E { ChecksumBad, ECount };
+constexpr FieldDef kExperts[] = {
+    {"icmp.checksum_bad", "Bad checksum", FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 
 ValueNames codeNames(uint8_t type)
@@ -451,7 +459,8 @@ void dissectIcmp(Dissection &d, const Reader &r, Item parent)
             ckLabel += " incorrect, should be ";
             text::appendHex(ckLabel, expected, 4);
             const std::string msg = checksum::badText(expected);
-            d.expert(ck, r, 2, 2, Severity::Warning, msg, BadChecksum);
+            d.expert(ck, r, 2, 2, Severity::Warning, ExpertGroup::Checksum, msg, BadChecksum,
+                     s_ei[ChecksumBad]);
             d.flag(ck, BadChecksum);
             addStatus(d, icmp, 0);
         }
@@ -617,6 +626,7 @@ void dissectIcmp(Dissection &d, const Reader &r, Item parent)
 void register_icmp(Registry &reg)
 {
     s_f = reg.addProtocol({"icmp", "ICMP", "Internet Control Message Protocol"}, kFields);
+    s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::IpProto, 1, dissectIcmp);
 }
 

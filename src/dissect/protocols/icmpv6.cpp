@@ -284,6 +284,15 @@ constexpr FieldDef kFields[] = {
 };
 static_assert(std::size(kFields) == Count);
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E { InvalidOptionLength, ChecksumBad, ECount };
+constexpr FieldDef kExperts[] = {
+    {"icmpv6.invalid_option_length", "Invalid Option Length", FieldType::None},
+    {"icmpv6.checksum_bad.expert", "Bad checksum", FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 
 /// Echo requests seen so far, to name the request a reply answers (tshark's "request in").
@@ -372,8 +381,9 @@ void dissectOptions(Dissection &d, const Reader &r, size_t at, Item icmp)
         }
         if (units == 0) {
             // RFC 4861 4.6: a zero length must be discarded; it would also loop forever.
-            d.expert(l, r, at + 1, 1, Severity::Error, "Invalid option length (Zero)",
-                     frameMark(d, Malformed));
+            d.expert(l, r, at + 1, 1, Severity::Error, ExpertGroup::Malformed,
+                     "Invalid option length (Zero)", frameMark(d, Malformed),
+                     s_ei[InvalidOptionLength]);
             d.setText(opt, std::move(label));
             return;
         }
@@ -661,7 +671,8 @@ void addChecksum(Dissection &d, const Reader &r, Item icmp)
             label += " incorrect, should be ";
             text::appendHex(label, expected, 4);
             const std::string msg = checksum::badText(expected);
-            d.expert(ck, r, 2, 2, Severity::Warning, msg);
+            d.expert(ck, r, 2, 2, Severity::Warning, ExpertGroup::Checksum, msg, 0,
+                     s_ei[ChecksumBad]);
             d.flag(ck, BadChecksum);
         }
     } else {
@@ -797,6 +808,7 @@ void dissectIcmpv6(Dissection &d, const Reader &r, Item parent)
 void register_icmpv6(Registry &reg)
 {
     s_f = reg.addProtocol({"icmpv6", "ICMPv6", "Internet Control Message Protocol v6"}, kFields);
+    s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::IpProto, 58, dissectIcmpv6);
 }
 

@@ -228,6 +228,37 @@ constexpr FieldDef kFields[] = {
 };
 static_assert(std::size(kFields) == Count);
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E {
+    OptLenInvalid,
+    PtrBefore,
+    PtrMiddle,
+    SuboptTooLong,
+    Nop,
+    BogusVersion,
+    BogusHdrLen,
+    BogusLength,
+    ChecksumBad,
+    TtlLncb,
+    TtlTooSmall,
+    ECount
+};
+constexpr FieldDef kExperts[] = {
+    {"ip.opt.len.invalid", "Invalid length for option", FieldType::None},
+    {"ip.opt.ptr.before_address", "Pointer points before first address", FieldType::None},
+    {"ip.opt.ptr.middle_address", "Pointer points to middle of address", FieldType::None},
+    {"ip.subopt_too_long", "Suboption would go past end of option", FieldType::None},
+    {"ip.nop", "4 NOP in a row - a router may have removed some options", FieldType::None},
+    {"ip.bogus_ip_version", "Bogus IP version", FieldType::None},
+    {"ip.bogus_header_length", "Bogus IP header length", FieldType::None},
+    {"ip.bogus_ip_length", "Bogus IP length", FieldType::None},
+    {"ip.checksum_bad.expert", "Bad checksum", FieldType::None},
+    {"ip.ttl.lncb", "Time To Live", FieldType::None},
+    {"ip.ttl.too_small", "Time To Live", FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 
 // Option types (the whole type octet: copy flag, class and number).
@@ -372,7 +403,8 @@ void optionExpert(Dissection &d, Item parent, const Reader &r, size_t at, size_t
 {
     // Inside a quoted packet the header is still whole, so a lying option length is a lie of
     // the quoted packet: show it, but the frame is only malformed when it is its own header.
-    d.expert(parent, r, at, len, Severity::Warning, message, d.columnsFrozen() ? 0 : Malformed);
+    d.expert(parent, r, at, len, Severity::Warning, ExpertGroup::Protocol, message,
+             d.columnsFrozen() ? 0 : Malformed, s_ei[OptLenInvalid]);
 }
 
 void dissectRoute(Dissection &d, Item opt, const Reader &r, size_t at, size_t len, uint8_t type,
@@ -381,11 +413,13 @@ void dissectRoute(Dissection &d, Item opt, const Reader &r, size_t at, size_t le
     const size_t ptr = r.u8(at + 2);
     Item ptrItem = d.addUInt(opt, s_f[OptPtr], r, at + 2, 1);
     if (ptr < 4) {
-        d.expert(ptrItem, r, at + 2, 1, Severity::Warning, "Pointer points before first address");
+        d.expert(ptrItem, r, at + 2, 1, Severity::Warning, ExpertGroup::Protocol,
+                 "Pointer points before first address", 0, s_ei[PtrBefore]);
         return;
     }
     if ((ptr - 4) % 4 != 0) {
-        d.expert(ptrItem, r, at + 2, 1, Severity::Warning, "Pointer points to middle of address");
+        d.expert(ptrItem, r, at + 2, 1, Severity::Warning, ExpertGroup::Protocol,
+                 "Pointer points to middle of address", 0, s_ei[PtrMiddle]);
         return;
     }
     for (size_t off = 3; off + 4 <= len; off += 4) {
@@ -431,8 +465,8 @@ void dissectTimestamp(Dissection &d, Item opt, const Reader &r, size_t at, size_
     const size_t entry = withAddress ? 8 : 4;
     for (size_t off = 4; off < len; off += entry) {
         if (len - off < entry) {
-            d.expert(opt, r, at + off, len - off, Severity::Warning,
-                     "Suboption would go past end of option");
+            d.expert(opt, r, at + off, len - off, Severity::Warning, ExpertGroup::Malformed,
+                     "Suboption would go past end of option", 0, s_ei[SuboptTooLong]);
             break;
         }
         if (withAddress) {
@@ -506,8 +540,8 @@ void dissectOptions(Dissection &d, Item ip, const Reader &r, size_t hdrLen, size
         const uint8_t type = r.u8(at);
         if (type == OptNop) {
             if (++nops == 4)
-                d.expert(opts, r, at, 1, Severity::Warning,
-                         "4 NOP in a row - a router may have removed some options");
+                d.expert(opts, r, at, 1, Severity::Warning, ExpertGroup::Protocol,
+                         "4 NOP in a row - a router may have removed some options", 0, s_ei[Nop]);
         } else {
             nops = 0;
         }
@@ -692,7 +726,8 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
         d.setText(ip, "Internet Protocol Version 4");
     Item verItem = d.addUInt(ip, s_f[Version], r, 0, 1);
     if (version != 4) {
-        d.expert(verItem, r, 0, 1, Severity::Error, "Bogus IPv4 version", malformed);
+        d.expert(verItem, r, 0, 1, Severity::Error, ExpertGroup::Protocol, "Bogus IPv4 version",
+                 malformed, s_ei[BogusVersion]);
         std::string &info = d.info();
         info = "Bogus IPv4 version (";
         text::appendUInt(info, version);
@@ -716,7 +751,8 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
         std::string msg = "Bogus IP header length (";
         text::appendUInt(msg, hdrLen);
         msg += ", must be at least 20)";
-        d.expert(hl, r, 0, 1, Severity::Error, msg, malformed);
+        d.expert(hl, r, 0, 1, Severity::Error, ExpertGroup::Protocol, msg, malformed,
+                 s_ei[BogusHdrLen]);
         d.info() = std::move(msg);
         return;
     }
@@ -772,7 +808,8 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
             label += ')';
             d.setText(lenItem, std::move(label));
         }
-        d.expert(lenItem, r, 2, 2, Severity::Error, "Bogus IP length", malformed);
+        d.expert(lenItem, r, 2, 2, Severity::Error, ExpertGroup::Protocol, "Bogus IP length",
+                 malformed, s_ei[BogusLength]);
         std::string &info = d.info();
         info = "Bogus IP length (";
         text::appendUInt(info, totalLen);
@@ -786,7 +823,8 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
         std::string msg = "IPv4 total length exceeds packet length (";
         text::appendUInt(msg, r.reported());
         msg += " bytes)";
-        d.expert(lenItem, r, 2, 2, Severity::Error, msg);
+        d.expert(lenItem, r, 2, 2, Severity::Error, ExpertGroup::Protocol, msg, 0,
+                 s_ei[BogusLength]);
     }
 
     const uint16_t id = r.u16(4);
@@ -864,7 +902,8 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
             // A quoted header (ICMP error) may have been rewritten by the router that quoted
             // it; show the mismatch but do not mark the frame for it.
             const uint8_t bad = d.columnsFrozen() ? 0 : BadChecksum;
-            d.expert(ck, r, 10, 2, Severity::Error, msg, bad);
+            d.expert(ck, r, 10, 2, Severity::Error, ExpertGroup::Checksum, msg, bad,
+                     s_ei[ChecksumBad]);
             d.flag(ck, bad);
         }
         addStatus(d, ip, good ? 1 : 0);
@@ -900,13 +939,15 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
         const bool lncb = dst[0] == 224 && dst[1] == 0 && dst[2] == 0;
         const bool multicast = (dst[0] & 0xf0) == 0xe0;
         if (lncb && ttl != 1) {
-            d.expert(ttlItem, r, 8, 1, Severity::Note,
+            d.expert(ttlItem, r, 8, 1, Severity::Note, ExpertGroup::Sequence,
                      "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block "
-                     "(see RFC 3171)");
+                     "(see RFC 3171)",
+                     0, s_ei[TtlLncb]);
         } else if (!multicast && ttl < 5) {
             std::string msg = "\"Time To Live\" only ";
             text::appendUInt(msg, ttl);
-            d.expert(ttlItem, r, 8, 1, Severity::Note, msg);
+            d.expert(ttlItem, r, 8, 1, Severity::Note, ExpertGroup::Sequence, msg, 0,
+                     s_ei[TtlTooSmall]);
         }
     }
 
@@ -964,6 +1005,7 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
 void register_ipv4(Registry &reg)
 {
     s_f = reg.addProtocol({"ip", "IPv4", "Internet Protocol Version 4"}, kFields);
+    s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::EtherType, 0x0800, dissectIPv4);
     reg.addDissector(Table::IpProto, 4, dissectIPv4);
 }

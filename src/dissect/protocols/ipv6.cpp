@@ -228,6 +228,42 @@ constexpr FieldDef kFragFields[] = {
 };
 static_assert(std::size(kFragFields) == FCount);
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E {
+    OptInvalidLen,
+    HopNotFirst,
+    RoutingDeprecated,
+    RoutingSegLeft,
+    RoutingUndecoded,
+    BogusVersion,
+    InvalidHeader,
+    PlenZero,
+    PlenExceeds,
+    JumboMissing,
+    ECount
+};
+constexpr FieldDef kExperts[] = {
+    {"ipv6.opt.invalid_len", "Invalid IPv6 option length", FieldType::None},
+    {"ipv6.hopopts.not_first",
+     "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header", FieldType::None},
+    {"ipv6.routing.deprecated", "Routing header type is deprecated", FieldType::None},
+    {"ipv6.routing.invalid_segleft",
+     "IPv6 Routing Header segments left field must not exceed address count", FieldType::None},
+    {"ipv6.routing.undecoded", "Undecoded IPv6 routing header field", FieldType::None},
+    {"ipv6.bogus_ipv6_version", "Bogus IP version", FieldType::None},
+    {"ipv6.invalid_header", "Invalid IPv6 header", FieldType::None},
+    {"ipv6.plen_zero",
+     "IPv6 payload length equals 0 (maybe because of \"TCP segmentation offload\" (TSO))",
+     FieldType::None},
+    {"ipv6.plen_exceeds_framing", "IPv6 payload length does not match expected framing length",
+     FieldType::None},
+    {"ipv6.opt.jumbo.missing",
+     "IPv6 payload length equals 0 and Hop-By-Hop present and Jumbo Payload option missing",
+     FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 FieldBlock s_hop;
 FieldBlock s_dst;
@@ -315,8 +351,9 @@ void dissectOptions(Dissection &d, const Reader &h, size_t len, Item parent, Cha
             if (olen == 2)
                 d.addUInt(opt, s_f[OptRouterAlert], h, data, 2);
             else
-                d.expert(opt, h, pos + 1, 1, Severity::Error, "Invalid IPv6 option length",
-                         frameMark(d, Malformed));
+                d.expert(opt, h, pos + 1, 1, Severity::Error, ExpertGroup::Malformed,
+                         "Invalid IPv6 option length", frameMark(d, Malformed),
+                         s_ei[OptInvalidLen]);
             break;
         case 0xc2:
             if (olen == 4) {
@@ -324,8 +361,9 @@ void dissectOptions(Dissection &d, const Reader &h, size_t len, Item parent, Cha
                 chain.jumbo = true;
                 chain.jumboLength = h.u32(data);
             } else {
-                d.expert(opt, h, pos + 1, 1, Severity::Error, "Invalid IPv6 option length",
-                         frameMark(d, Malformed));
+                d.expert(opt, h, pos + 1, 1, Severity::Error, ExpertGroup::Malformed,
+                         "Invalid IPv6 option length", frameMark(d, Malformed),
+                         s_ei[OptInvalidLen]);
             }
             break;
         default:
@@ -350,8 +388,9 @@ size_t dissectOptionsHeader(Dissection &d, const Reader &p, size_t off, Item ip,
     d.addUInt(item, f[OLen], p, off + 1, 1);
     d.addGenerated(item, f[OLenOct], len);
     if (hop && !first)
-        d.expert(item, p, off, 1, Severity::Error,
-                 "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header", 0);
+        d.expert(item, p, off, 1, Severity::Error, ExpertGroup::Protocol,
+                 "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header", 0,
+                 s_ei[HopNotFirst]);
     d.info() = hop ? "IPv6 hop-by-hop options" : "IPv6 destination options";
     dissectOptions(d, p.sub(off, len), len, item, chain);
     return len;
@@ -396,7 +435,8 @@ size_t dissectRouting(Dissection &d, const Reader &p, size_t off, Item ip, Chain
     d.addGenerated(item, s_rt[RLenOct], len);
     Item t = d.addUInt(item, s_rt[RType], p, off + 2, 1);
     if (type == 0)
-        d.expert(t, p, off + 2, 1, Severity::Note, "Routing header type is deprecated");
+        d.expert(t, p, off + 2, 1, Severity::Note, ExpertGroup::Deprecated,
+                 "Routing header type is deprecated", 0, s_ei[RoutingDeprecated]);
     d.addUInt(item, s_rt[RSegLeft], p, off + 3, 1);
     d.info() = "IPv6 routing";
     // A header that claims more than the payload is malformed before any address is read.
@@ -412,8 +452,9 @@ size_t dissectRouting(Dissection &d, const Reader &p, size_t off, Item ip, Chain
         for (size_t i = 0; i < n; ++i)
             addRouteAddress(d, item, s_rt[RSrcAddr], h, 8 + 16 * i, i + 1);
         if (segLeft > n)
-            d.expert(item, h, 3, 1, Severity::Error,
-                     "IPv6 Routing Header segments left field must not exceed address count", 0);
+            d.expert(item, h, 3, 1, Severity::Error, ExpertGroup::Protocol,
+                     "IPv6 Routing Header segments left field must not exceed address count", 0,
+                     s_ei[RoutingSegLeft]);
         if (segLeft > 0 && n > 0)
             chain.finalDst = h.ptr(8 + 16 * (n - 1), 16);
         break;
@@ -441,7 +482,8 @@ size_t dissectRouting(Dissection &d, const Reader &p, size_t off, Item ip, Chain
     }
     default: {
         Item data = d.addBytes(item, s_rt[RUnknownData], h, 4, len - 4);
-        d.expert(data, h, 4, len - 4, Severity::Note, "Undecoded IPv6 routing header field");
+        d.expert(data, h, 4, len - 4, Severity::Note, ExpertGroup::Undecoded,
+                 "Undecoded IPv6 routing header field", 0, s_ei[RoutingUndecoded]);
         break;
     }
     }
@@ -518,7 +560,8 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
     Item ver = d.addUInt(ip, s_f[Version], r, 0, 1);
     d.flag(d.addUInt(ip, s_f[IpVersion], r, 0, 1), Hidden);
     if (version != 6) {
-        d.expert(ver, r, 0, 1, Severity::Error, "Bogus IPv6 version", frameMark(d, Malformed));
+        d.expert(ver, r, 0, 1, Severity::Error, ExpertGroup::Malformed, "Bogus IPv6 version",
+                 frameMark(d, Malformed), s_ei[BogusVersion]);
         d.info() = "Bogus IPv6 version (";
         text::appendUInt(d.info(), version);
         d.info() += ')';
@@ -527,8 +570,9 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
         return;
     }
     if (r.reported() < 40) {
-        d.expert(ip, r, 0, 1, Severity::Error, "IPv6 header must be exactly 40 bytes",
-                 frameMark(d, Malformed));
+        d.expert(ip, r, 0, 1, Severity::Error, ExpertGroup::Malformed,
+                 "IPv6 header must be exactly 40 bytes", frameMark(d, Malformed),
+                 s_ei[InvalidHeader]);
         std::string &info = d.info();
         info = "Invalid IPv6 header (";
         text::appendUInt(info, r.reported());
@@ -561,14 +605,16 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
     if (plen == 0 && nxt == kHopByHop) {
         payloadLen = framing; // a jumbogram (RFC 2675); the option gives the length
     } else if (plen == 0) {
-        d.expert(plenItem, r, 4, 2, Severity::Chat,
+        d.expert(plenItem, r, 4, 2, Severity::Chat, ExpertGroup::Protocol,
                  "IPv6 payload length equals 0 (maybe because of \"TCP segmentation offload\" "
-                 "(TSO))");
+                 "(TSO))",
+                 0, s_ei[PlenZero]);
     } else if (plen > framing && !d.columnsFrozen()) {
         std::string msg = "IPv6 payload length exceeds framing length (";
         text::appendUInt(msg, framing);
         msg += " bytes)";
-        d.expert(plenItem, r, 4, 2, Severity::Warning, msg);
+        d.expert(plenItem, r, 4, 2, Severity::Warning, ExpertGroup::Protocol, msg, 0,
+                 s_ei[PlenExceeds]);
     }
     Reader p = r.sub(40, payloadLen);
 
@@ -579,8 +625,8 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
         if (nxt != kHopByHop && nxt != kDestOpts && nxt != kRouting && nxt != kFragment)
             break;
         if (count >= kMaxExtensionHeaders) {
-            d.expert(ip, p, off, 0, Severity::Error, "Too many IPv6 extension headers",
-                     frameMark(d, Malformed));
+            d.expert(ip, p, off, 0, Severity::Error, ExpertGroup::Malformed,
+                     "Too many IPv6 extension headers", frameMark(d, Malformed));
             upper = false;
             break;
         }
@@ -592,10 +638,10 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
             if (hop && count == 0 && plen == 0) {
                 // RFC 2675: Payload Length 0 with a hop-by-hop header is a jumbogram.
                 if (!chain.jumbo) {
-                    d.expert(plenItem, r, 4, 2, Severity::Error,
+                    d.expert(plenItem, r, 4, 2, Severity::Error, ExpertGroup::Malformed,
                              "IPv6 payload length equals 0 and Hop-By-Hop present and Jumbo "
                              "Payload option missing",
-                             frameMark(d, Malformed));
+                             frameMark(d, Malformed), s_ei[JumboMissing]);
                     upper = false;
                 } else {
                     p = r.sub(40, chain.jumboLength);
@@ -646,6 +692,7 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
 void register_ipv6(Registry &reg)
 {
     s_f = reg.addProtocol({"ipv6", "IPv6", "Internet Protocol Version 6"}, kFields);
+    s_ei = reg.addFields(kExperts);
     s_hop =
         reg.addProtocol({"ipv6.hopopts", "IPv6 Hop-by-Hop", "IPv6 Hop-by-Hop Option"}, kHopFields);
     s_dst = reg.addProtocol({"ipv6.dstopts", "IPv6 Destination", "Destination Options for IPv6"},

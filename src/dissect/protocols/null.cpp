@@ -70,11 +70,7 @@ void dissect(Dissection &d, const Reader &r, Item parent, bool networkOrder)
     d.setText(item, "Null/Loopback");
     if (!r.has(0, 4)) {
         const bool truncated = r.reported() >= 4;
-        d.expert(parent, r, 0, 0, Severity::Error,
-                 truncated ? "[Packet size limited during capture: Null]"
-                           : "[Malformed Packet: Null]",
-                 truncated ? Truncated : Malformed);
-        d.info() += truncated ? "[Packet size limited during capture]" : "[Malformed Packet]";
+        d.markLayerError(parent, r.frameOffset(0), truncated, "Null");
         return;
     }
     const Reader payload = r.sub(4);

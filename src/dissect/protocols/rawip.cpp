@@ -22,8 +22,7 @@ void malformed(Dissection &d, const Reader &r, Item parent)
 {
     // Wireshark names the layer "Raw" in the tree but leaves the Protocol column unset
     // ("N/A"), so the mark is made here rather than by a thrown BoundsError.
-    d.expert(parent, r, 0, 0, Severity::Error, "[Malformed Packet: Raw]", Malformed);
-    d.info() += "[Malformed Packet]";
+    d.markLayerError(parent, r.frameOffset(0), false, "Raw");
 }
 
 void dissectRaw(Dissection &d, const Reader &r, Item parent)
@@ -36,9 +35,7 @@ void dissectRaw(Dissection &d, const Reader &r, Item parent)
     if (!r.has(0, 1)) {
         if (r.reported() > 0) {
             // The capture kept no byte of a packet that had some: truncated, not malformed.
-            d.expert(parent, r, 0, 0, Severity::Error, "[Packet size limited during capture: Raw]",
-                     Truncated);
-            d.info() += "[Packet size limited during capture]";
+            d.markLayerError(parent, r.frameOffset(0), true, "Raw");
             return;
         }
         malformed(d, r, parent);

@@ -114,6 +114,7 @@ void dispatchPayload(Dissection &d, uint16_t protocol, const Reader &payload, It
     if (protocol > kLinuxMaxProtocol) {
         // GRE protocol types are ethertypes (RFC 2784), so one table serves both. An
         // ethertype nobody dissects leaves the packet type in Info, as Wireshark does.
+        d.etherTypeLayer();
         if (!d.dispatch(Table::EtherType, protocol, payload, parent))
             d.data(payload, parent);
         return;

@@ -282,6 +282,45 @@ constexpr FieldDef kFields[] = {
 };
 static_assert(std::size(kFields) == Count);
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E {
+    ConnSyn,
+    ConnSynAck,
+    ConnFin,
+    ConnRst,
+    TfoSyn,
+    OptLenInvalid,
+    WsInvalid,
+    MssAbsent,
+    MssPresent,
+    ShortSegment,
+    BogusHdrLen,
+    AckNonzero,
+    ChecksumBad,
+    UrgentNonzero,
+    ECount
+};
+constexpr FieldDef kExperts[] = {
+    {"tcp.connection.syn", "Connection establish request (SYN)", FieldType::None},
+    {"tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)", FieldType::None},
+    {"tcp.connection.fin", "Connection finish (FIN)", FieldType::None},
+    {"tcp.connection.rst", "Connection reset (RST)", FieldType::None},
+    {"tcp.analysis.tfo_syn", "TCP SYN with TFO Cookie", FieldType::None},
+    {"tcp.option.len.invalid", "Invalid length for option", FieldType::None},
+    {"tcp.options.wscale.shift.invalid", "Window scale shift exceeds 14", FieldType::None},
+    {"tcp.options.mss.absent", "The SYN packet does not contain a MSS option", FieldType::None},
+    {"tcp.options.mss.present", "The non-SYN packet does contain a MSS option", FieldType::None},
+    {"tcp.short_segment", "Short segment", FieldType::None},
+    {"tcp.bogus_header_length", "Bogus TCP Header length", FieldType::None},
+    {"tcp.ack.nonzero", "The acknowledgment number field is nonzero while the ACK flag is not set",
+     FieldType::None},
+    {"tcp.checksum_bad.expert", "Bad checksum", FieldType::None},
+    {"tcp.urgent_pointer.non_zero",
+     "The urgent pointer field is nonzero while the URG flag is not set", FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 FieldId s_mptcp = -1; // the "mptcp" protocol item an MPTCP option is shown as
 
@@ -591,7 +630,8 @@ void dissectExperimental(Dissection &d, Item opts, const Reader &o, size_t at, s
         if (len > 4) {
             Item c = d.addBytes(it, s_f[TfoCookie], o, at + 4, len - 4);
             if (s.flags & kSyn)
-                d.expert(c, o, at + 4, len - 4, Severity::Note, "TCP SYN with TFO Cookie");
+                d.expert(c, o, at + 4, len - 4, Severity::Note, ExpertGroup::Sequence,
+                         "TCP SYN with TFO Cookie", 0, s_ei[TfoSyn]);
             *s.info += " TFO=C";
         } else {
             d.addValue(it, s_f[TfoRequest], o, at + 2, 2, 0);
@@ -624,7 +664,7 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             for (size_t i = pos + 1; i < total && !nonZero; ++i)
                 nonZero = o.u8(i) != 0;
             if (nonZero) {
-                d.expert(opts, o, pos + 1, total - pos - 1, Severity::Error,
+                d.expert(opts, o, pos + 1, total - pos - 1, Severity::Error, ExpertGroup::Protocol,
                          "Non-zero header padding");
                 break;
             }
@@ -677,7 +717,8 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
         if (pos + 1 >= total) {
             std::string msg(longName);
             msg += " (length byte past end of options)";
-            d.expert(opts, o, pos, 1, Severity::Note, msg);
+            d.expert(opts, o, pos, 1, Severity::Note, ExpertGroup::Sequence, msg, 0,
+                     s_ei[OptLenInvalid]);
             break;
         }
         const size_t len = o.u8(pos + 1);
@@ -686,7 +727,8 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             msg += " (with too-short option length = ";
             text::appendUInt(msg, len);
             msg += len == 1 ? " byte)" : " bytes)";
-            d.expert(opts, o, pos, 2, Severity::Note, msg);
+            d.expert(opts, o, pos, 2, Severity::Note, ExpertGroup::Sequence, msg, 0,
+                     s_ei[OptLenInvalid]);
             break;
         }
         if (len > total - pos) {
@@ -694,7 +736,8 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             msg += " (option length = ";
             text::appendUInt(msg, len);
             msg += " bytes says option goes past end of options)";
-            d.expert(opts, o, pos, total - pos, Severity::Note, msg);
+            d.expert(opts, o, pos, total - pos, Severity::Note, ExpertGroup::Sequence, msg, 0,
+                     s_ei[OptLenInvalid]);
             break;
         }
 
@@ -731,7 +774,9 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             addSummary(s, d, longName);
             if (it)
                 d.expert(Item{d.fieldTree().node(it.index).lastChild}, o, pos + 1, 1,
-                         Severity::Note, "option length should be " + text::uintString(expected));
+                         Severity::Note, ExpertGroup::Sequence,
+                         "option length should be " + text::uintString(expected), 0,
+                         s_ei[OptLenInvalid]);
             pos += len;
             continue;
         }
@@ -758,7 +803,8 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             });
             Item sh = d.addUInt(it, s_f[WsShift], o, pos + 2, 1);
             if (shift > 14)
-                d.expert(sh, o, pos + 2, 1, Severity::Warning, "Window scale shift exceeds 14");
+                d.expert(sh, o, pos + 2, 1, Severity::Warning, ExpertGroup::Protocol,
+                         "Window scale shift exceeds 14", 0, s_ei[WsInvalid]);
             d.flag(d.addValue(it, s_f[WsMult], o, pos + 2, 1, mult), Generated);
             addSummary(s, d, longName);
             *s.info += " WS=";
@@ -834,7 +880,8 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             if (len > 2) {
                 Item c = d.addBytes(it, s_f[TfoCookie], o, pos + 2, len - 2);
                 if (s.flags & kSyn)
-                    d.expert(c, o, pos + 2, len - 2, Severity::Note, "TCP SYN with TFO Cookie");
+                    d.expert(c, o, pos + 2, len - 2, Severity::Note, ExpertGroup::Sequence,
+                             "TCP SYN with TFO Cookie", 0, s_ei[TfoSyn]);
                 *s.info += " TFO=C";
             } else {
                 d.addValue(it, s_f[TfoRequest], o, pos, 2, 0);
@@ -869,9 +916,11 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
         heading += s.summary;
         d.setText(opts, std::move(heading));
         if ((s.flags & kSyn) && !s.mssSeen)
-            d.expert(opts, o, 0, 0, Severity::Note, "The SYN packet does not contain a MSS option");
+            d.expert(opts, o, 0, 0, Severity::Note, ExpertGroup::Protocol,
+                     "The SYN packet does not contain a MSS option", 0, s_ei[MssAbsent]);
         else if (!(s.flags & kSyn) && s.mssSeen)
-            d.expert(opts, o, 0, 0, Severity::Note, "The non-SYN packet does contain a MSS option");
+            d.expert(opts, o, 0, 0, Severity::Note, ExpertGroup::Protocol,
+                     "The non-SYN packet does contain a MSS option", 0, s_ei[MssPresent]);
     }
 }
 
@@ -1000,11 +1049,17 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         d.addGenerated(tcp, s_f[Len], segLen);
     else if (hlen < 20)
         d.addGenerated(tcp, s_f[Len], reported - hlen);
-    if (shortSegment)
-        d.expert(tcp, r, 0, 0, Severity::Warning,
-                 "Short segment. Segment/fragment does not contain a full TCP header (might be "
-                 "NMAP or someone else deliberately sending unusual packets)",
-                 Malformed);
+    if (shortSegment) {
+        // Wireshark adds this note as an item of its own, the expert info below it.
+        static constexpr std::string_view kShort =
+            "Short segment. Segment/fragment does not contain a full TCP header (might be "
+            "NMAP or someone else deliberately sending unusual packets)";
+        Item note = d.addText(tcp, r, 0, 0, std::string(kShort));
+        d.expert(note, r, 0, 0, Severity::Warning, ExpertGroup::Malformed, kShort, Malformed,
+                 s_ei[ShortSegment]);
+        if (!note)
+            d.flagFrame(Malformed);
+    }
 
     // Info: "[SYN, ACK] Seq=0 Ack=1 Win=65160", then Len= and option summaries.
     info += " [";
@@ -1033,7 +1088,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
             d.setText(hl, bitLabel(r.u8(12), 0xf0, 8, "Header Length",
                                    text::uintString(hlen) + " bytes (" +
                                        text::uintString(hlen / 4) + ")"));
-        d.expert(hl ? hl : tcp, r, 12, 1, Severity::Error, msg, Malformed);
+        d.expert(hl ? hl : tcp, r, 12, 1, Severity::Error, ExpertGroup::Protocol, msg, Malformed,
+                 s_ei[BogusHdrLen]);
         info += ", bogus TCP header length (" + text::uintString(hlen) + ", must be at least 20)";
         if (tcp)
             d.setText(tcp, title + ", Seq: " + text::uintString(seq));
@@ -1053,8 +1109,9 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         d.setText(ackItem,
                   "Acknowledgment Number: " + text::uintString(ack) + "    (relative ack number)");
     if (!(flags & kAck) && ackRaw != 0)
-        d.expert(ackItem, r, 8, 4, Severity::Note,
-                 "The acknowledgment number field is nonzero while the ACK flag is not set");
+        d.expert(ackItem, r, 8, 4, Severity::Note, ExpertGroup::Protocol,
+                 "The acknowledgment number field is nonzero while the ACK flag is not set", 0,
+                 s_ei[AckNonzero]);
     d.addUInt(tcp, s_f[AckRaw], r, 8, 4);
 
     Item hl = d.addValue(tcp, s_f[HdrLen], r, 12, 1, hlen);
@@ -1081,17 +1138,20 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
             Item b = d.addValue(fl, s_f[f], r, at, 1, set);
             d.setText(b, bitLabel(flags, def.mask, 12, def.name, set ? "Set" : "Not set"));
             if (f == FlagReset && set)
-                d.expert(b, r, at, 1, Severity::Warning, "Connection reset (RST)");
+                d.expert(b, r, at, 1, Severity::Warning, ExpertGroup::Sequence,
+                         "Connection reset (RST)", 0, s_ei[ConnRst]);
             if (f == FlagSyn && set) {
                 const bool synAck = flags & kAck;
-                d.expert(b, r, at, 1, Severity::Chat,
+                d.expert(b, r, at, 1, Severity::Chat, ExpertGroup::Sequence,
                          std::string(synAck ? "Connection establish acknowledge (SYN+ACK): "
                                               "server port "
                                             : "Connection establish request (SYN): server port ") +
-                             text::uintString(synAck ? sport : dport));
+                             text::uintString(synAck ? sport : dport),
+                         0, s_ei[synAck ? ConnSynAck : ConnSyn]);
             }
             if (f == FlagFin && set)
-                d.expert(b, r, at, 1, Severity::Chat, "Connection finish (FIN)");
+                d.expert(b, r, at, 1, Severity::Chat, ExpertGroup::Sequence,
+                         "Connection finish (FIN)", 0, s_ei[ConnFin]);
         }
         static constexpr char kLetters[] = "RRRACEUAPRSF";
         std::string str;
@@ -1157,7 +1217,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                 return "Checksum: " + hex + " incorrect, should be " + calcHex +
                        "(maybe caused by \"TCP checksum offload\"?)";
             });
-            d.expert(ck, r, 16, 2, Severity::Error, checksum::badText(calc));
+            d.expert(ck, r, 16, 2, Severity::Error, ExpertGroup::Checksum, checksum::badText(calc),
+                     0, s_ei[ChecksumBad]);
             d.flag(ck, BadChecksum);
         }
         label(d, d.addGenerated(tcp, s_f[ChecksumStatus], good ? 1 : 0),
@@ -1176,8 +1237,9 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     const uint16_t urgent = r.u16(18);
     Item urg = d.addUInt(tcp, s_f[Urgent], r, 18, 2);
     if (urgent && !(flags & kUrg))
-        d.expert(urg, r, 18, 2, Severity::Note,
-                 "The urgent pointer field is nonzero while the URG flag is not set");
+        d.expert(urg, r, 18, 2, Severity::Note, ExpertGroup::Protocol,
+                 "The urgent pointer field is nonzero while the URG flag is not set", 0,
+                 s_ei[UrgentNonzero]);
     if (flags & kUrg) {
         info += " Urg=";
         text::appendUInt(info, urgent);
@@ -1237,6 +1299,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
 void register_tcp(Registry &reg)
 {
     s_f = reg.addProtocol({"tcp", "TCP", "Transmission Control Protocol"}, kFields);
+    s_ei = reg.addFields(kExperts);
     s_mptcp = reg.addProtocol({"mptcp", "MPTCP", "Multipath Transmission Control Protocol"}, {})
                   .protocol();
     reg.addDissector(Table::IpProto, 6, dissectTcp);

@@ -56,6 +56,16 @@ constexpr FieldDef kFields[] = {
 };
 static_assert(std::size(kFields) == Count);
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E { LengthBad, ChecksumZero, ChecksumBad, ECount };
+constexpr FieldDef kExperts[] = {
+    {"udp.length.bad", "Bad length value", FieldType::None},
+    {"udp.checksum.zero", "Illegal checksum value (0)", FieldType::None},
+    {"udp.checksum.bad", "Bad checksum", FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 
 struct UdpConversation
@@ -105,8 +115,9 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
     Item len = d.addUInt(udp, s_f[Length], r, 4, 2);
     if (length < 8) {
         d.setText(len, "Length: " + text::uintString(length) + " (bogus, must be >= 8)");
-        d.expert(len, r, 4, 2, Severity::Error,
-                 "Bad length value " + text::uintString(length) + " < 8", Malformed);
+        d.expert(len, r, 4, 2, Severity::Error, ExpertGroup::Malformed,
+                 "Bad length value " + text::uintString(length) + " < 8", Malformed,
+                 s_ei[LengthBad]);
         info += " [BAD UDP LENGTH " + text::uintString(length) + " < 8]";
         return;
     }
@@ -114,9 +125,9 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
     if (tooLong && !quoted) {
         d.setText(len, "Length: " + text::uintString(length) + " (bogus, payload length " +
                            text::uintString(ipPayload) + ")");
-        d.expert(len, r, 4, 2, Severity::Error,
-                 "Bad length value " + text::uintString(length) + " > IP payload length",
-                 Malformed);
+        d.expert(len, r, 4, 2, Severity::Error, ExpertGroup::Malformed,
+                 "Bad length value " + text::uintString(length) + " > IP payload length", Malformed,
+                 s_ei[LengthBad]);
         info += " [BAD UDP LENGTH " + text::uintString(length) + " > IP PAYLOAD LENGTH]";
     }
     info += " Len=";
@@ -139,7 +150,8 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
         // RFC 8200 8.1: over IPv6 the checksum is mandatory.
         if (ck)
             d.setText(ck, "Checksum: " + hex + " [zero-value illegal]");
-        d.expert(ck, r, 6, 2, Severity::Error, "Illegal checksum value (0)");
+        d.expert(ck, r, 6, 2, Severity::Error, ExpertGroup::Protocol, "Illegal checksum value (0)",
+                 0, s_ei[ChecksumZero]);
         d.flag(ck, BadChecksum);
         addStatus(d, ck, Illegal);
         info += " [ILLEGAL CHECKSUM (0)]";
@@ -161,7 +173,8 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
             if (ck)
                 d.setText(ck, "Checksum: " + hex + " incorrect, should be " + calcHex +
                                   " (maybe caused by \"UDP checksum offload\"?)");
-            d.expert(ck, r, 6, 2, Severity::Error, checksum::badText(calc));
+            d.expert(ck, r, 6, 2, Severity::Error, ExpertGroup::Checksum, checksum::badText(calc),
+                     0, s_ei[ChecksumBad]);
             d.flag(ck, BadChecksum);
         }
         d.addGenerated(ck, s_f[ChecksumCalc], calc);
@@ -207,6 +220,7 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
 void register_udp(Registry &reg)
 {
     s_f = reg.addProtocol({"udp", "UDP", "User Datagram Protocol"}, kFields);
+    s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::IpProto, 17, dissectUdp);
 }
 

@@ -58,6 +58,15 @@ constexpr uint16_t kProviderBridge = 0x88a8;
 constexpr int kMaxVlanTags = 20;
 constexpr uint16_t kMaxLength = 1500; // IEEE 802.3: a type field at or below is a length
 
+// Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
+enum E { LenPastEnd, TooManyTags, ECount };
+constexpr FieldDef kExperts[] = {
+    {"vlan.len.past_end", "Length field value goes past the end of the payload", FieldType::None},
+    {"vlan.too_many_tags", "Too many nested VLAN tags", FieldType::None},
+};
+static_assert(std::size(kExperts) == ECount);
+FieldBlock s_ei;
+
 FieldBlock s_f;
 FieldBlock s_ad;
 
@@ -140,13 +149,16 @@ void dissectTags(Dissection &d, const Reader &r, Item parent, uint16_t type)
                 setTagInfo(d, r.u16(at), false);
                 Item tag = d.addProtocol(parent, s_f.protocol(), r, at, 4);
                 d.setText(tag, "802.1Q Virtual LAN");
-                d.expert(tag, r, at, 0, Severity::Warning, "Too many nested VLAN tags");
+                d.expert(tag, r, at, 0, Severity::Warning, ExpertGroup::Protocol,
+                         "Too many nested VLAN tags", 0, s_ei[TooManyTags]);
                 return;
             }
             ++vlanTags;
             type = dissectVlanTag(d, r, at, parent, lastVlan);
             lastWasVlan = true;
         }
+        if (type > kMaxLength)
+            d.etherTypeLayer();
         at += 4;
     }
 
@@ -156,8 +168,9 @@ void dissectTags(Dissection &d, const Reader &r, Item parent, uint16_t type)
         // that long and whatever follows is padding.
         Item len = d.addUInt(lastVlan, s_f[Len], r, at - 2, 2);
         if (type > payload.reported())
-            d.expert(len, r, at - 2, 2, Severity::Error,
-                     "Length field value goes past the end of the payload", Malformed);
+            d.expert(len, r, at - 2, 2, Severity::Error, ExpertGroup::Malformed,
+                     "Length field value goes past the end of the payload", Malformed,
+                     s_ei[LenPastEnd]);
         d.data(payload.sub(0, type), parent);
         return;
     }
@@ -181,6 +194,7 @@ void dissectProvider(Dissection &d, const Reader &r, Item parent)
 void register_vlan(Registry &reg)
 {
     s_f = reg.addProtocol({"vlan", "VLAN", "802.1Q Virtual LAN"}, kFields);
+    s_ei = reg.addFields(kExperts);
     s_ad = reg.addProtocol({"ieee8021ad", "802.1ad", "IEEE 802.1ad"}, kAdFields);
     reg.addDissector(Table::EtherType, kVlan, dissectVlan);
     reg.addDissector(Table::EtherType, kVlanQinQ, dissectVlan);
