@@ -3,10 +3,10 @@
 #
 # Makes two network namespaces of its own, pl-bench-<pid>-a and -b, joined by a veth pair
 # (va = 10.99.9.1/24 in a, vb = 10.99.9.2/24 in b, static neighbour entries so there is no ARP,
-# IPv6 off so there is no other traffic, a discard socket on 10.99.9.1:9 so no ICMP comes back),
-# and removes them on exit whatever happens. Then, one tool after another, a sender in b blasts
-# small UDP frames at 10.99.9.1:9 for S seconds as fast as it can while the tool captures on va
-# in a, writing to /dev/null:
+# IPv6 off so there is no other traffic, a discard socket on 10.99.9.1:9 so no ICMP comes back;
+# made by bench/netnspair.sh, shared with guilatency.sh), and removes them on exit whatever
+# happens. Then, one tool after another, a sender in b blasts small UDP frames at 10.99.9.1:9
+# for S seconds as fast as it can while the tool captures on va in a, writing to /dev/null:
 #   packetlens-cli -i va -w /dev/null -a duration:S+3      (helper: packetlens-capture)
 #   tcpdump -i va -w /dev/null -n                           (stopped with SIGINT after S+3 s)
 #   dumpcap -i va -w /dev/null -a duration:S+3
@@ -17,8 +17,9 @@
 # tool captured (frames on the wire = va's rx+tx packet counters over the run, which should equal
 # the datagrams sent), and the raw counts are shown beside it.
 #
-# Sender: a small C program (sendmmsg, 256 datagrams per call, unconnected socket) compiled with
-# cc from this script into DIR/bench-udpblast, or bench/udpblast.py when there is no cc.
+# Sender: bench/udpblast.c (sendmmsg, 256 datagrams per call, unconnected socket; shared with
+# guilatency.sh, which paces it) compiled with cc into DIR/bench-udpblast, or bench/udpblast.py
+# when there is no cc.
 # Pinning: the sender runs on CPU 1 and the capture tool on CPU 0 (taskset; the packetlens
 # helper inherits the client's affinity). The kernel's receive path for va, including the copy
 # of every frame into the capture ring (tpacket_rcv), runs in softirq on the sender's CPU, so
@@ -45,6 +46,10 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=netnspair.sh
+source "$repo/bench/netnspair.sh"
+# shellcheck source-path=SCRIPTDIR source=buildtargets.sh
+source "$repo/bench/buildtargets.sh"
 seconds=10
 size=60
 buffer="" # MiB; empty: each tool's default
@@ -52,7 +57,9 @@ build="$repo/build/release"
 margin=3 # seconds of capture window beyond the sender's S
 
 die() { echo "livecapture.sh: $*" >&2; exit 2; }
-usage() { sed -n '2,44s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { # the comment block at the top
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+}
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
@@ -101,14 +108,7 @@ if [[ ! -x $cli || ! -x $helper ]]; then
     echo "packetlens-cli or packetlens-capture not found in $build; building them ..." >&2
     mkdir -p "$build"
     buildlog="$build/livecapture-build.log"
-    if [[ $build == "$repo/build/release" ]]; then
-        (cd "$repo" && cmake --preset release && cmake --build --preset release \
-            --target packetlens-cli packetlens-capture) >"$buildlog" 2>&1 || true
-    elif [[ -f $build/CMakeCache.txt ]]; then
-        cmake --build "$build" --target packetlens-cli packetlens-capture >"$buildlog" 2>&1 || true
-    else
-        echo "$build is not a configured CMake build directory" >"$buildlog"
-    fi
+    build_targets "$repo" "$build" "$buildlog" packetlens-cli packetlens-capture
     if [[ ! -x $cli || ! -x $helper ]]; then
         cli_error="packetlens-cli/packetlens-capture could not be built (log: $buildlog)"
         echo "livecapture.sh: ERROR: $cli_error; its last lines:" >&2
@@ -125,136 +125,25 @@ runner=""  # the cpurun.py running a tool, which this script must stop on an ear
 discard="" # the discard socket's process
 sender_pid=""
 cleanup() {
-    if [[ -n $sender_pid ]]; then
-        kill "$sender_pid" 2>/dev/null || true
-        wait "$sender_pid" 2>/dev/null || true
-    fi
-    if [[ -n $discard ]]; then
-        kill "$discard" 2>/dev/null || true
-        wait "$discard" 2>/dev/null || true
-    fi
-    if [[ -n $runner ]]; then
-        kill -INT "$runner" 2>/dev/null || true # cpurun.py passes it on to the tool
-        wait "$runner" 2>/dev/null || true
-    fi
-    # Deleting a namespace removes its end of the veth pair, and with it the other end.
-    ip netns del "$ns_a" 2>/dev/null || true
-    ip netns del "$ns_b" 2>/dev/null || true
+    stop_pid "$sender_pid" TERM
+    stop_pid "$discard" TERM
+    stop_pid "$runner" INT # cpurun.py passes it on to the tool
+    netns_pair_down "$ns_a" "$ns_b"
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-mac_a=02:00:0a:63:09:01
-mac_b=02:00:0a:63:09:02
-ip netns add "$ns_a" || die "cannot make network namespace $ns_a"
-ip netns add "$ns_b" || die "cannot make network namespace $ns_b"
-for ns in "$ns_a" "$ns_b"; do
-    # No IPv6 on the veths: no router solicitations, MLD or DAD frames in the counts.
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-        net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-    ip -n "$ns" link set lo up
-done
-# Made inside namespace a, so the names cannot clash with anything in the host's namespace.
-ip -n "$ns_a" link add va address "$mac_a" type veth peer name vb address "$mac_b" netns "$ns_b"
-ip -n "$ns_a" addr add 10.99.9.1/24 dev va
-ip -n "$ns_b" addr add 10.99.9.2/24 dev vb
-ip -n "$ns_a" link set va up
-ip -n "$ns_b" link set vb up
-ip -n "$ns_a" neigh replace 10.99.9.2 lladdr "$mac_b" dev va nud permanent
-ip -n "$ns_b" neigh replace 10.99.9.1 lladdr "$mac_a" dev vb nud permanent
-# A discard socket on 10.99.9.1:9 that never reads, with the smallest receive buffer: namespace a
-# drops the datagrams at the full socket instead of going through the port-unreachable (ICMP)
-# path for each, which costs the sender's CPU about as much again, and nothing is sent back.
-ip netns exec "$ns_a" taskset -c "$sender_cpu" python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
-s.bind(("10.99.9.1", 9))
-print("bound", flush=True)
-time.sleep(1e9)' >"$work/discard.out" 2>&1 &
-discard=$!
-for ((i = 0; i < 50; i++)); do
-    [[ -s $work/discard.out ]] && break
-    sleep 0.1
-done
-grep -q '^bound' "$work/discard.out" || die "discard socket failed: $(cat "$work/discard.out")"
+# The namespace pair and the discard socket on 10.99.9.1:9 (bench/netnspair.sh).
+netns_pair_up "$ns_a" "$ns_b" 10.99.9 02:00:0a:63:09:01 02:00:0a:63:09:02
+netns_discard discard "$ns_a" 10.99.9 "$sender_cpu" "$work/discard.out"
 
 # --- the sender ---------------------------------------------------------------------------------
 sender=()
 sender_kind=""
 if command -v cc >/dev/null; then
     mkdir -p "$build"
-    cat >"$work/udpblast.c" <<'EOF'
-/* udpblast ADDR PORT PAYLOAD_BYTES SECONDS: send UDP datagrams to ADDR:PORT as fast as one core
- * can for SECONDS, 256 per sendmmsg call, and print "sent N packets in T s". The socket is not
- * connected, so the receiver's ICMP port-unreachable replies do not turn into send errors;
- * datagrams the kernel refuses are not counted. */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-
-enum { kBatch = 256 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int main(int argc, char **argv)
-{
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s ADDR PORT PAYLOAD_BYTES SECONDS\n", argv[0]);
-        return 2;
-    }
-    struct sockaddr_in to;
-    memset(&to, 0, sizeof to);
-    to.sin_family = AF_INET;
-    to.sin_port = htons((unsigned short)atoi(argv[2]));
-    if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) {
-        fprintf(stderr, "udpblast: bad address %s\n", argv[1]);
-        return 2;
-    }
-    size_t size = (size_t)atol(argv[3]);
-    double seconds = atof(argv[4]);
-    static char payload[1500];
-    if (size > sizeof payload)
-        size = sizeof payload;
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0) {
-        perror("udpblast: socket");
-        return 1;
-    }
-    struct iovec iov = {payload, size};
-    static struct mmsghdr msgs[kBatch];
-    for (int i = 0; i < kBatch; ++i) {
-        msgs[i].msg_hdr.msg_name = &to;
-        msgs[i].msg_hdr.msg_namelen = sizeof to;
-        msgs[i].msg_hdr.msg_iov = &iov;
-        msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    unsigned long long sent = 0, refused = 0;
-    double t0 = now(), end = t0 + seconds;
-    while (now() < end) {
-        int n = sendmmsg(fd, msgs, kBatch, 0);
-        if (n > 0)
-            sent += (unsigned)n;
-        else if (errno != EINTR)
-            ++refused; /* e.g. ENOBUFS: the datagram at the head of the batch was not sent */
-    }
-    printf("sent %llu packets in %.3f s (%llu refused)\n", sent, now() - t0, refused);
-    return 0;
-}
-EOF
-    if cc -O2 -Wall -o "$build/bench-udpblast" "$work/udpblast.c" 2>"$work/cc.log"; then
+    if cc -O2 -Wall -o "$build/bench-udpblast" "$repo/bench/udpblast.c" 2>"$work/cc.log"; then
         sender=("$build/bench-udpblast")
         sender_kind="C, sendmmsg x256 ($build/bench-udpblast)"
     else
@@ -274,7 +163,7 @@ declare -A sent wire captured dropped detail cpu_self cpu_children cpu_sampled s
 # run_tool KEY READY-REGEX [--sigint-after S] -- CMD...: start CMD in namespace a pinned to the
 # tool CPU, wait for READY-REGEX on its stderr, run the sender, wait for CMD to end.
 run_tool() {
-    local key=$1 ready=$2 i rx0 tx0 rx1 tx1 st self_s children_s sampled_s
+    local key=$1 ready=$2 rx0 tx0 rx1 tx1 st self_s children_s sampled_s
     shift 2
     local opts=()
     while [[ $1 != -- ]]; do opts+=("$1"); shift; done
@@ -284,16 +173,11 @@ run_tool() {
     python3 "$repo/bench/cpurun.py" --out "$work/$key.cpu" "${opts[@]}" -- \
         ip netns exec "$ns_a" taskset -c "$tool_cpu" "$@" >/dev/null 2>"$work/$key.err" &
     runner=$!
-    for ((i = 0; i < 100; i++)); do # up to 10 s for the tool to say it captures
-        grep -qE "$ready" "$work/$key.err" 2>/dev/null && break
-        kill -0 "$runner" 2>/dev/null || break
-        sleep 0.1
-    done
-    if ! grep -qE "$ready" "$work/$key.err"; then
+    # up to 10 s for the tool to say it captures
+    if ! wait_for "$work/$key.err" "$ready" "$runner" 100; then
         echo " did not start:" >&2
         tail -n 5 "$work/$key.err" | sed 's/^/    /' >&2
-        kill -INT "$runner" 2>/dev/null || true
-        wait "$runner" 2>/dev/null || true
+        stop_pid "$runner" INT
         runner=""
         failed[$key]="did not start"
         return 1

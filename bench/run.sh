@@ -18,6 +18,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=buildtargets.sh
+source "$repo/bench/buildtargets.sh"
 packets=1000000
 build="$repo/build/release"
 runs=3
@@ -81,14 +83,7 @@ cli_error=""
 if [[ ! -x $cli ]]; then
     echo "packetlens-cli not found at $cli; building it ..." >&2
     buildlog="$cache/build.log"
-    if [[ $build == "$repo/build/release" ]]; then
-        (cd "$repo" && cmake --preset release &&
-            cmake --build --preset release --target packetlens-cli) >"$buildlog" 2>&1 || true
-    elif [[ -f $build/CMakeCache.txt ]]; then
-        cmake --build "$build" --target packetlens-cli >"$buildlog" 2>&1 || true
-    else
-        echo "$build is not a configured CMake build directory" >"$buildlog"
-    fi
+    build_targets "$repo" "$build" "$buildlog" packetlens-cli
     if [[ ! -x $cli ]]; then
         cli_error="packetlens-cli could not be built (log: $buildlog)"
         echo "run.sh: ERROR: $cli_error; its last lines:" >&2

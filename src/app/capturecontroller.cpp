@@ -72,7 +72,11 @@ bool CaptureController::start(const ipc::Config &config, Launch launch)
     connect(m_session.get(), &ipc::ClientSession::finished, this, &CaptureController::onFinished,
             Qt::QueuedConnection);
     m_captured = m_dropped = 0;
-    if (!m_session->start(program, arguments, config)) {
+    // The spool keeps the bytes and the store dissects them: the helper's columns would go
+    // unused.
+    ipc::Config sent = config;
+    sent.summaries = false;
+    if (!m_session->start(program, arguments, sent)) {
         m_error = m_session->errorString();
         m_session.reset();
         m_spool.close();

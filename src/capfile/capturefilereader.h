@@ -3,6 +3,7 @@
 #include "dissect/frame.h"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -167,7 +168,9 @@ private:
     // What scanning has learned so far; it covers the file up to m_knownEnd. A cursor
     // behind m_knownEnd replays without learning again.
     uint64_t m_knownEnd = 0;
-    std::vector<uint64_t> m_offsets; ///< packet index: file offset of each packet
+    /// The packet index: the file offset of each packet. Chunked, so that growing it never
+    /// copies (or faults in) the whole index at once while a reader holds the file.
+    std::deque<uint64_t> m_offsets;
     std::vector<Section> m_sections;
     std::vector<CaptureInterface> m_interfaces;
     std::map<uint32_t, uint64_t> m_blockCounts;

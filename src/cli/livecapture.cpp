@@ -63,6 +63,10 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     config.snaplen = o.snaplen;
     config.promiscuous = o.promiscuous;
     config.bufferMiB = o.bufferMiB;
+    // The helper's decoded columns serve the summary lines only; -w, -V, -x and -T dissect
+    // (or just store) the bytes here.
+    config.summaries =
+        o.writeFile.empty() && o.output == CliOptions::Output::Summary && !o.verbose && !o.hex;
 
     ipc::ClientSession session;
     // Per interface id: its link type and name (a live capture is one pcapng-like section,

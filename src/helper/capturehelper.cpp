@@ -102,19 +102,21 @@ void CaptureHelper::onPacket(const Frame &captured)
     }
     Frame f = captured;
     f.number = ++m_number;
-    m_dissection.dissect(f, &m_session);
     ipc::PacketRecord rec;
     rec.interfaceId = f.interfaceId;
     rec.tsSec = f.tsSec;
     rec.tsNsec = f.tsNsec;
     rec.wireLen = f.wireLen;
     rec.bytes = QByteArray(reinterpret_cast<const char *>(f.data), qsizetype(f.capLen));
-    rec.protocol = QString::fromUtf8(m_dissection.protocolColumn().data(),
-                                     qsizetype(m_dissection.protocolColumn().size()));
-    rec.source = qs(m_dissection.source().toString());
-    rec.destination = qs(m_dissection.destination().toString());
-    rec.info = qs(m_dissection.infoColumn());
-    rec.flags = m_dissection.flags();
+    if (m_summaries) {
+        m_dissection.dissect(f, &m_session);
+        rec.protocol = QString::fromUtf8(m_dissection.protocolColumn().data(),
+                                         qsizetype(m_dissection.protocolColumn().size()));
+        rec.source = qs(m_dissection.source().toString());
+        rec.destination = qs(m_dissection.destination().toString());
+        rec.info = qs(m_dissection.infoColumn());
+        rec.flags = m_dissection.flags();
+    }
     m_batchBytes += size_t(rec.bytes.size()) + size_t(rec.info.size()) * 2 + 96;
     m_batch.packets.push_back(std::move(rec));
 }
@@ -150,6 +152,7 @@ int CaptureHelper::run(ipc::HelperConnection &connection)
     if (!receiveConfig(connection, config))
         return connection.closed() ? 0 : 1;
     m_queueLimit = config.queueLimitBytes;
+    m_summaries = config.summaries;
 
     if (!capture::hasCapability(CAP_NET_RAW))
         return fail(connection, ipc::ErrorCode::NoPermission,

@@ -44,6 +44,7 @@ private:
     ipc::PacketBatch m_batch;
     size_t m_batchBytes = 0;
     uint64_t m_queueLimit = 64ull << 20;
+    bool m_summaries = true; ///< decode columns for the records (Config::summaries)
     uint64_t m_helperDropped = 0;
     uint64_t m_delivered = 0;
     uint64_t m_number = 0;

@@ -33,6 +33,7 @@ void write(PayloadWriter &w, const Config &m)
     w.boolean(m.promiscuous);
     w.put(m.bufferMiB);
     w.put(m.queueLimitBytes);
+    w.boolean(m.summaries);
 }
 
 void write(PayloadWriter &w, const Started &m)
@@ -123,6 +124,7 @@ void read(PayloadReader &r, Config &m)
     m.promiscuous = r.boolean();
     m.bufferMiB = r.get<quint32>();
     m.queueLimitBytes = r.get<quint64>();
+    m.summaries = r.boolean();
 }
 
 void read(PayloadReader &r, Started &m)

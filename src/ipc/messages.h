@@ -19,7 +19,7 @@
 
 namespace pl::ipc {
 
-constexpr uint16_t kProtocolVersion = 1;
+constexpr uint16_t kProtocolVersion = 2; ///< 2: Config.summaries
 
 /// The helper's exit status when it lacks CAP_NET_RAW (or CAP_NET_ADMIN for promiscuous mode);
 /// its stderr then holds the exact fix, which the client shows as the error's hint.
@@ -63,6 +63,9 @@ struct Config
     bool promiscuous = true;
     quint32 bufferMiB = 32;
     quint64 queueLimitBytes = 64ull << 20;
+    /// Decoded columns (protocol, addresses, info) in every record. Off for clients that keep
+    /// only the bytes (the application's spool, `-w`): the helper then skips dissecting.
+    bool summaries = true;
     bool operator==(const Config &) const = default;
 };
 

@@ -110,8 +110,9 @@ int fakeHelper(int argc, char **argv)
     if (!c.connectTo(socket))
         return Failed;
     if (mode == QLatin1String("v2")) {
-        QByteArray frame = encode(Hello{2, QStringLiteral("future"), QString(), getpid()});
-        qToBigEndian(quint16(2), frame.data() + 6);
+        const quint16 future = kProtocolVersion + 1;
+        QByteArray frame = encode(Hello{future, QStringLiteral("future"), QString(), getpid()});
+        qToBigEndian(future, frame.data() + 6);
         if (::write(c.socketDescriptor(), frame.constData(), frame.size()) != frame.size())
             return Failed;
         return waitClosed(c) ? SawCloseAfterGarbage : NotClosed;
@@ -558,7 +559,9 @@ private slots:
         QVERIFY(s.start(m_self, fakeArgs(QStringLiteral("v2")), Config{}));
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 10000);
         QCOMPARE(rec.events, L({"error 4", "finished 4"}));
-        QCOMPARE(rec.errors[0].message, QStringLiteral("helper speaks protocol 2, this client 1"));
+        QCOMPARE(rec.errors[0].message, QStringLiteral("helper speaks protocol %1, this client %2")
+                                            .arg(kProtocolVersion + 1)
+                                            .arg(kProtocolVersion));
     }
 
     void helperCrash()

@@ -84,7 +84,8 @@ QList<Message> samples()
                   96,
                   false,
                   4,
-                  1ull << 33};
+                  1ull << 33,
+                  false};
     all << Config{};
     all << Started{{{1, QStringLiteral("veth0"), 1}, {2, QStringLiteral("lo"), 772}}};
     all << Started{};
@@ -200,7 +201,7 @@ private slots:
         s2.setVersion(QDataStream::Qt_6_4);
         s2 << e.code << e.message << e.hint;
         s2 << quint32(1) << c.interfaces[0] << c.filter << c.snaplen << c.promiscuous << c.bufferMiB
-           << c.queueLimitBytes;
+           << c.queueLimitBytes << c.summaries;
         QCOMPARE((encode(e).mid(8) + encode(c).mid(8)).toHex(), expected2.toHex());
     }
 
@@ -255,7 +256,10 @@ private slots:
         QTest::newRow("type zero")
             << header(0, 0) << QStringLiteral("unknown message type 0") << protocol;
         QTest::newRow("version mismatch")
-            << header(0, 1, 2) << QStringLiteral("helper speaks protocol 2, this client 1")
+            << header(0, 1, kProtocolVersion + 1)
+            << QStringLiteral("helper speaks protocol %1, this client %2")
+                   .arg(kProtocolVersion + 1)
+                   .arg(kProtocolVersion)
             << int(ErrorCode::VersionMismatch);
         QTest::newRow("garbage text")
             << QByteArray("GET / HTTP/1.1\r\n\r\n")
@@ -278,8 +282,10 @@ private slots:
 
     void versionMismatchSeenByHelper()
     {
-        QCOMPARE(decodeError(header(0, 7, 3), Decoder::Side::Helper),
-                 QStringLiteral("client speaks protocol 3, this helper 1"));
+        QCOMPARE(decodeError(header(0, 7, kProtocolVersion + 1), Decoder::Side::Helper),
+                 QStringLiteral("client speaks protocol %1, this helper %2")
+                     .arg(kProtocolVersion + 1)
+                     .arg(kProtocolVersion));
     }
 
     void payloadErrors_data()
@@ -306,7 +312,7 @@ private slots:
             << QStringLiteral("malformed Hello message: helper version: 257 characters exceed the "
                               "bound of 256");
         QByteArray config = encode(Config{}).mid(8);
-        config[config.size() - 13] = 7; // the promiscuous byte
+        config[config.size() - 14] = 7; // the promiscuous byte (then u32, u64, summaries)
         QTest::newRow("bad boolean")
             << frame(2, config)
             << QStringLiteral("malformed Config message: boolean byte 7 is neither 0 nor 1");

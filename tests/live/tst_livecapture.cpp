@@ -3,6 +3,7 @@
 // traffic never leaves those namespaces. Needs root (CI runs as root); skips otherwise.
 
 #include "capture/netnsfixture.h"
+#include "ipc/clientsession.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -334,6 +335,37 @@ private slots:
         }
         QCOMPARE(first, 5);
         QCOMPARE(second, 5);
+    }
+
+    void helperDecodesColumnsOnlyWhenAsked()
+    {
+        // The application and -w keep only the bytes: their helper skips the dissection.
+        Topology t;
+        QVERIFY2(t.make(), qPrintable(t.why));
+        for (const bool summaries : {true, false}) {
+            NetnsScope inA(t.a); // the helper inherits this thread's namespace
+            QVERIFY(inA.ok());
+            pl::ipc::ClientSession session;
+            QList<pl::ipc::PacketRecord> got;
+            bool started = false;
+            connect(&session, &pl::ipc::ClientSession::started, this, [&] { started = true; });
+            connect(&session, &pl::ipc::ClientSession::packets, this,
+                    [&](const pl::ipc::PacketBatch &b) { got += b.packets; });
+            pl::ipc::Config config;
+            config.interfaces = {QStringLiteral("va")};
+            config.filter = QStringLiteral("udp port 5555");
+            config.summaries = summaries;
+            QVERIFY2(session.start(kHelper, {}, config), qPrintable(session.errorString()));
+            QTRY_VERIFY_WITH_TIMEOUT(started, 10000);
+            QVERIFY(sendDatagrams(t.b, "10.99.2.2", "10.99.2.1", 5555, 3));
+            QTRY_COMPARE_WITH_TIMEOUT(got.size(), 3, 10000);
+            session.stop();
+            for (const pl::ipc::PacketRecord &r : std::as_const(got)) {
+                QCOMPARE(r.bytes.size(), 42 + payload(0).size());
+                QCOMPARE(r.protocol, summaries ? QStringLiteral("UDP") : QString());
+                QCOMPARE(r.info.isEmpty(), !summaries);
+            }
+        }
     }
 
     void filterLetsThroughOnlyMatches()
