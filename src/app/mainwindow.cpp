@@ -596,6 +596,10 @@ void MainWindow::onLoadingFinished()
 
 void MainWindow::updateStatus()
 {
+    if (m_store->filePath().isEmpty() && !m_capture->isCapturing()) {
+        m_statusCounts->setText(tr("No Packets")); // Wireshark's words with nothing open
+        return;
+    }
     const qsizetype n = m_store->count();
     QString text =
         tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: %2").arg(n).arg(m_capture->dropped());
