@@ -100,6 +100,7 @@ void PacketStore::close()
     ++m_generation; // queued announcements of the old file are ignored from now on
     m_shared.reset();
     m_rows.clear();
+    m_comments.clear();
     m_path.clear();
     m_error.clear();
     m_count = 0;
@@ -300,8 +301,45 @@ bool PacketStore::dissect(qsizetype index, Dissection &dissection, CapturedPacke
     std::lock_guard lock(m_shared->mutex);
     if (!m_shared->reader.readPacket(uint64_t(index), storage))
         return false;
+    // Comments the user edited stand in for the file's.
+    if (const auto edited = m_comments.constFind(index); edited != m_comments.constEnd()) {
+        storage.comments.clear();
+        for (const QString &c : *edited)
+            storage.comments.push_back(c.toStdString());
+        storage.frame.comments = storage.comments;
+    }
     dissection.dissect(storage.frame, &m_shared->session);
     return true;
+}
+
+QStringList PacketStore::comments(qsizetype row)
+{
+    if (const auto edited = m_comments.constFind(row); edited != m_comments.constEnd())
+        return *edited;
+    QStringList out;
+    if (row < 0 || row >= m_count || !m_shared)
+        return out;
+    std::lock_guard lock(m_shared->mutex);
+    if (m_shared->reader.readPacket(uint64_t(row), m_commentPacket))
+        for (const std::string &c : m_commentPacket.comments)
+            out << QString::fromStdString(c);
+    return out;
+}
+
+void PacketStore::setComments(qsizetype row, const QStringList &comments)
+{
+    if (row < 0 || row >= m_count)
+        return;
+    m_comments.insert(row, comments);
+    emit commentsChanged(row);
+}
+
+QHash<quint64, QStringList> PacketStore::editedComments() const
+{
+    QHash<quint64, QStringList> byFrame;
+    for (auto it = m_comments.constBegin(); it != m_comments.constEnd(); ++it)
+        byFrame.insert(quint64(it.key()) + 1, it.value());
+    return byFrame;
 }
 
 } // namespace pl

@@ -4,8 +4,10 @@
 #include "dissect/dissection.h"
 
 #include <QCache>
+#include <QHash>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <cstdint>
@@ -76,6 +78,15 @@ public:
     /// a read error.
     bool dissect(qsizetype row, Dissection &dissection, CapturedPacket &storage);
 
+    /// The comments of `row`: the ones the user set, else the file's (pcapng opt_comment).
+    QStringList comments(qsizetype row);
+    /// Replaces the comments of `row` (an empty list deletes them); dissect() shows them and
+    /// an export writes them. Kept until the store closes.
+    void setComments(qsizetype row, const QStringList &comments);
+    /// The comments the user set, by frame number (1-based), for an export.
+    QHash<quint64, QStringList> editedComments() const;
+    bool hasEditedComments() const { return !m_comments.isEmpty(); }
+
     /// The time reference: the first packet's time stamp (0 before any packet).
     int64_t firstSec() const { return m_firstSec; }
     uint32_t firstNsec() const { return m_firstNsec; }
@@ -95,6 +106,7 @@ signals:
     /// The packets are about to go away (close() or a new open()): models reset.
     void aboutToClose();
     void closed();
+    void commentsChanged(qsizetype row);
 
 private:
     struct Shared;
@@ -124,6 +136,8 @@ private:
     Dissection m_rowDissection{Dissection::Mode::Summary};
     CapturedPacket m_rowPacket;
     QCache<qsizetype, Row> m_rows{kRowCacheSize};
+    QHash<qsizetype, QStringList> m_comments; ///< the user's, by row
+    CapturedPacket m_commentPacket;
 };
 
 } // namespace pl

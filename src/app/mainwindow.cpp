@@ -515,6 +515,28 @@ void MainWindow::connectSortingAndMarks()
     connect(m_ui->actionPreviousMark, &QAction::triggered, this,
             [jumpToMark] { jumpToMark(false); });
     connect(m_packetModel, &PacketListModel::marksChanged, this, &MainWindow::updateMarkActions);
+
+    // Packet comments, as Wireshark's Edit > Packet Comments: shown in the tree, kept by an
+    // export to pcapng.
+    connect(m_ui->actionAddComment, &QAction::triggered, this, [this] {
+        const qsizetype row = m_packetModel->storeRow(m_ui->packetList->currentIndex().row());
+        if (row < 0)
+            return;
+        bool ok = false;
+        const QString comment = QInputDialog::getMultiLineText(
+            this, tr("Packet Comment"), tr("Comment on packet %1:").arg(row + 1), QString(), &ok);
+        if (ok && !comment.trimmed().isEmpty())
+            m_store->setComments(row, m_store->comments(row) << comment);
+    });
+    connect(m_ui->actionDeleteComments, &QAction::triggered, this, [this] {
+        const qsizetype row = m_packetModel->storeRow(m_ui->packetList->currentIndex().row());
+        if (row >= 0)
+            m_store->setComments(row, {});
+    });
+    connect(m_store, &PacketStore::commentsChanged, this, [this](qsizetype row) {
+        if (m_packetModel->storeRow(m_ui->packetList->currentIndex().row()) == row)
+            showPacket(m_ui->packetList->currentIndex().row());
+    });
     updateMarkActions();
 }
 
@@ -656,6 +678,7 @@ void MainWindow::setUpContextMenus()
                     return;
                 QMenu menu(this);
                 menu.addAction(m_ui->actionMarkPacket);
+                menu.addAction(m_ui->actionAddComment);
                 menu.addSeparator();
                 copyAction(&menu, tr("Copy Summary"), CopyWhat::PacketSummary);
                 menu.exec(m_ui->packetList->viewport()->mapToGlobal(pos));

@@ -50,7 +50,7 @@ constexpr uint32_t kBlockCb = 0x00000BAD;
 constexpr uint32_t kBlockDcb = 0x40000BAD;
 constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
 
-constexpr size_t kSeqBufferSize = size_t(1) << 20;
+constexpr size_t kSeqBufferSize = size_t(1) << 18;
 constexpr size_t kRandomBufferSize = size_t(64) << 10;
 constexpr size_t kRandomReadAhead = size_t(4) << 10;
 // libpcap's MAXIMUM_SNAPLEN and Wireshark's standard maximum packet size.
@@ -453,6 +453,7 @@ CaptureFileReader::Step CaptureFileReader::pcapRecord(Cursor &c, CapturedPacket 
         f.wireLen = std::max(wireLen, capLen);
         f.linkType = m_interfaces[0].linkType;
         f.interfaceId = 0;
+        f.comments = {};
         f.number = c.number + 1;
         // A fraction of a second beyond one second is carried, not wrapped.
         const uint32_t perSec = m_pcapNsec ? 1000000000u : 1000000u;
@@ -724,6 +725,7 @@ CaptureFileReader::Step CaptureFileReader::packetBlock(Cursor &c, uint32_t type,
     f.interfaceId = global;
     f.section = ifc.section + 1;
     f.interfaceName = ifc.name;
+    f.comments = p->comments;
     f.number = c.number + 1;
     if (p->hasTimestamp) {
         pcapngTime(ts, ifc, f.tsSec, f.tsNsec);

@@ -29,7 +29,9 @@ enum class FieldType : uint8_t {
 };
 
 /// How an integer is shown: Wireshark's BASE_*.
-enum class Base : uint8_t { None, Dec, Hex, DecHex, HexDec, Oct };
+/// How a value shows. `ValueOnly` (strings): the tree line is the value alone, without
+/// `Name: ` (Wireshark's packet comments).
+enum class Base : uint8_t { None, Dec, Hex, DecHex, HexDec, Oct, ValueOnly };
 
 /// A value-to-name pair (Wireshark's value_string).
 struct ValueName

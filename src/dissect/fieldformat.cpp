@@ -162,6 +162,11 @@ std::string label(const Registry &reg, const FieldTree &tree, int32_t idx, const
             text::appendBitPattern(out, raw, def->mask, int(n.length * 8));
             out += " = ";
         }
+        if (def->base == Base::ValueOnly && def->type == FieldType::String) {
+            if (custom)
+                text::appendEscaped(out, *custom);
+            return out;
+        }
         out += def->name;
         if (def->type == FieldType::Protocol || def->type == FieldType::None)
             return out;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace pl {
@@ -23,6 +25,9 @@ struct Frame
     /// ring), where tshark shows no interface lines. The name's bytes belong to the reader.
     uint32_t section = 0;
     std::string_view interfaceName;
+    /// Packet comments: pcapng opt_comment, or the ones the user wrote. Owned by the reader's
+    /// CapturedPacket (or the caller), like `data`.
+    std::span<const std::string> comments;
 };
 
 /// a - b as whole seconds and nanoseconds (nsec in 0..999999999; a negative difference has

@@ -4,6 +4,7 @@
 #include "analysis/packetstore.h"
 #include "capfile/capturefilewriter.h"
 #include "dissect/print/summaryline.h"
+#include "dissect/print/treetext.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -267,6 +268,38 @@ private slots:
         QCOMPARE(r.flags, uint8_t(0));
         QCOMPARE((r.tsSec - store.firstSec()) * 1000000000 + r.tsNsec - store.firstNsec(),
                  int64_t(56000));
+    }
+
+    void commentsFromTheFileAndTheUser()
+    {
+        if (m_corpus.isEmpty())
+            QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
+        pl::PacketStore store;
+        QSignalSpy changed(&store, &pl::PacketStore::commentsChanged);
+        QVERIFY(store.open(
+            corpusFile(QStringLiteral("pcapng-test-generator/le_basic_test009.pcapng"))));
+        QVERIFY(waitLoaded(store));
+        // tshark -T fields -e frame.comment: "test009-1" on the first packet.
+        QCOMPARE(store.comments(0), QStringList{QStringLiteral("test009-1")});
+        QVERIFY(!store.hasEditedComments());
+
+        // The user's comments replace the file's in the tree and in what an export gets.
+        const QStringList mine{QStringLiteral("retransmitted?"), QStringLiteral("ask ops")};
+        store.setComments(0, mine);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(store.comments(0), mine);
+        QCOMPARE(store.editedComments().value(1), mine);
+        pl::Dissection d(pl::Dissection::Mode::Tree);
+        pl::CapturedPacket packet;
+        QVERIFY(store.dissect(0, d, packet));
+        std::string text;
+        pl::print::appendTreeText(text, d);
+        QVERIFY2(text.rfind("Packet comments\n    retransmitted?\n", 0) == 0, text.c_str());
+        QVERIFY(text.find("ask ops") != std::string::npos);
+        QVERIFY(text.find("test009-1") == std::string::npos);
+
+        store.close();
+        QVERIFY(!store.hasEditedComments());
     }
 
     void firstRowsBeforeTheEnd()

@@ -11,8 +11,10 @@
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QApplication>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -23,6 +25,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeView>
 
 using pl::MainWindow;
@@ -254,7 +257,8 @@ private slots:
         MainWindow w;
         w.show();
         QSignalSpy failed(w.captureController(), &pl::CaptureController::failed);
-        QVERIFY(w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("lo")}, .filter = {}}));
+        QVERIFY(
+            w.startCapture(pl::ipc::Config{.interfaces = {QStringLiteral("lo")}, .filter = {}}));
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
         QVERIFY(failed.first().at(2).toBool()); // a permission failure
         QMessageBox *box = nullptr;
@@ -343,8 +347,7 @@ private slots:
             w.packetList()->currentIndex().data(pl::PacketListModel::FrameNumberRole);
         w.findChild<QAction *>(QStringLiteral("actionCaptureOrder"))->trigger();
         QCOMPARE(header->sortIndicatorSection(), -1);
-        QCOMPARE(w.packetList()->currentIndex().data(pl::PacketListModel::FrameNumberRole),
-                 picked);
+        QCOMPARE(w.packetList()->currentIndex().data(pl::PacketListModel::FrameNumberRole), picked);
         QCOMPARE(w.packetList()->currentIndex().row(), picked.toInt() - 1);
         QCOMPARE(w.packetModel()->index(0, 0).data().toString(), QStringLiteral("1"));
     }
@@ -383,6 +386,38 @@ private slots:
         w.findChild<QAction *>(QStringLiteral("actionUnmarkAll"))->trigger();
         QCOMPARE(w.packetModel()->markedCount(), 0);
         QVERIFY(!nextMark->isEnabled());
+    }
+
+    void packetComments()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("pcapng-test-generator/le_basic_test009.pcapng"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        // The file's comment on packet 1, above the frame as in Wireshark.
+        QTRY_VERIFY(findTopLevel(w.treeModel(), QStringLiteral("Packet comments")).isValid());
+        const QModelIndex comments = findTopLevel(w.treeModel(), QStringLiteral("Packet comments"));
+        QCOMPARE(w.treeModel()->index(0, 0, comments).data().toString(),
+                 QStringLiteral("test009-1"));
+
+        // Edit > Add New Packet Comment: the dialog's text joins the file's comment.
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setTextValue(QStringLiteral("seen twice"));
+            dialog->accept();
+        });
+        w.findChild<QAction *>(QStringLiteral("actionAddComment"))->trigger();
+        const QModelIndex after = findTopLevel(w.treeModel(), QStringLiteral("Packet comments"));
+        QCOMPARE(w.treeModel()->rowCount(after), 2);
+        QCOMPARE(w.treeModel()->index(1, 0, after).data().toString(), QStringLiteral("seen twice"));
+        QCOMPARE(w.store()->editedComments().value(1),
+                 (QStringList{QStringLiteral("test009-1"), QStringLiteral("seen twice")}));
+
+        // Delete Packet Comments: none left, in the tree either.
+        w.findChild<QAction *>(QStringLiteral("actionDeleteComments"))->trigger();
+        QVERIFY(!findTopLevel(w.treeModel(), QStringLiteral("Packet comments")).isValid());
+        QVERIFY(w.store()->comments(0).isEmpty());
     }
 
     void damagedAndRefusedFiles()

@@ -28,6 +28,8 @@ enum F {
     Protocols,
     Section,
     InterfaceName,
+    Comment,
+    CommentExpert,
     Count
 };
 
@@ -87,10 +89,13 @@ constexpr FieldDef kFields[] = {
     {"frame.protocols", "Protocols in frame", FieldType::String},
     {"frame.section_number", "Section number", FieldType::UInt32, Base::Dec},
     {"frame.interface_name", "Interface name", FieldType::String},
+    {"frame.comment", "Comment", FieldType::String, Base::ValueOnly},
+    {"frame.comment.expert", "Formatted comment", FieldType::None},
 };
 static_assert(std::size(kFields) == Count);
 
 FieldBlock s_f;
+FieldBlock s_comments; ///< Wireshark's "Packet comments" (pkt_comment) above the Frame item
 
 /// First and previous frame times of the capture, for relative and delta times.
 struct FrameTimes
@@ -152,6 +157,16 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
         d.session().state<PreviousTimes>().record(f.number, prev);
     }
 
+    if (!f.comments.empty()) {
+        // Each comment with its expert note, as Wireshark lists them above the frame.
+        Item comments = d.addProtocol(parent, s_comments.protocol(), r, 0, 0);
+        d.setText(comments, "Packet comments");
+        for (const std::string &comment : f.comments) {
+            Item c = d.addString(comments, s_f[Comment], r, 0, 0, comment);
+            d.expert(c, r, 0, 0, Severity::Comment, ExpertGroup::Comment, comment, 0,
+                     s_f[CommentExpert]);
+        }
+    }
     Item frame = d.addProtocol(parent, s_f.protocol(), r, 0, r.captured());
     Item protocols;
     if (frame) {
@@ -248,6 +263,7 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
 void register_frame(Registry &reg)
 {
     s_f = reg.addProtocol({"frame", "Frame", "Frame"}, kFields);
+    s_comments = reg.addProtocol({"pkt_comment", "Packet comments", "Packet comments"}, {});
     reg.addDissector(Table::Core, CoreFrame, dissectFrame);
 }
 
