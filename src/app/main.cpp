@@ -5,6 +5,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstdio>
+
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
@@ -17,12 +19,43 @@ int main(int argc, char **argv)
     options.addHelpOption();
     options.addVersionOption();
     options.addPositionalArgument(QStringLiteral("file"),
-                                  QStringLiteral("A capture file to open (pcap or pcapng)."));
+                                  QStringLiteral("A capture file to open (pcap or pcapng)."),
+                                  QStringLiteral("[file]"));
+    // Wireshark's options, so that users' habits and launchers carry over.
+    const QCommandLineOption interfaceOption(
+        {QStringLiteral("i"), QStringLiteral("interface")},
+        QStringLiteral("Capture from this interface (repeat for several)."),
+        QStringLiteral("interface"));
+    const QCommandLineOption filterOption(
+        {QStringLiteral("f"), QStringLiteral("capture-filter")},
+        QStringLiteral("Capture filter in tcpdump (libpcap) syntax."), QStringLiteral("filter"));
+    const QCommandLineOption startOption(QStringLiteral("k"),
+                                         QStringLiteral("Start capturing at once (needs -i)."));
+    options.addOption(interfaceOption);
+    options.addOption(filterOption);
+    options.addOption(startOption);
     options.process(app);
+
+    const bool capture = options.isSet(startOption);
+    const char *misuse = nullptr;
+    if (capture && !options.isSet(interfaceOption))
+        misuse = "-k needs at least one -i INTERFACE";
+    else if (capture && !options.positionalArguments().isEmpty())
+        misuse = "-k captures; a file to open cannot go with it";
+    if (misuse) {
+        std::fprintf(stderr, "packetlens: %s\n", misuse);
+        return 2;
+    }
 
     pl::MainWindow window;
     window.show();
-    if (!options.positionalArguments().isEmpty())
+    if (capture) {
+        pl::ipc::Config config;
+        config.interfaces = options.values(interfaceOption);
+        config.filter = options.value(filterOption);
+        window.startCapture(config);
+    } else if (!options.positionalArguments().isEmpty()) {
         window.openFile(options.positionalArguments().constFirst());
+    }
     return QApplication::exec();
 }

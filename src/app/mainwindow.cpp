@@ -38,7 +38,7 @@ namespace pl {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_store(new PacketStore(this)),
       m_packetModel(new PacketListModel(m_store, this)), m_treeModel(new ProtoTreeModel(this)),
-      m_capture(new CaptureController(this))
+      m_capture(new CaptureController(this)), m_exporter(new SessionExporter(this))
 {
     m_ui->setupUi(this);
     m_ui->packetList->setModel(m_packetModel);
@@ -73,6 +73,7 @@ MainWindow::MainWindow(QWidget *parent)
     setAcceptDrops(true);
     connectStartPage();
     connectActions();
+    connectExport();
     setUpContextMenus();
     restoreSettings();
     rebuildRecentMenu();
@@ -394,6 +395,101 @@ void MainWindow::closeCapture()
     updateStatus();
 }
 
+void MainWindow::connectExport()
+{
+    connect(m_ui->actionSaveAs, &QAction::triggered, this,
+            [this] { showExportDialog(ExportDialog::Purpose::SaveAs); });
+    connect(m_ui->actionExportPackets, &QAction::triggered, this,
+            [this] { showExportDialog(ExportDialog::Purpose::ExportPackets); });
+    connect(m_ui->actionExportDissections, &QAction::triggered, this,
+            [this] { showExportDialog(ExportDialog::Purpose::ExportDissections); });
+    auto enable = [this] {
+        const bool any = m_store->count() > 0 && !m_exporter->isRunning();
+        for (QAction *a :
+             {m_ui->actionSaveAs, m_ui->actionExportPackets, m_ui->actionExportDissections})
+            a->setEnabled(any);
+    };
+    connect(m_store, &PacketStore::packetsAppended, this, enable);
+    connect(m_store, &PacketStore::closed, this, enable);
+    connect(m_exporter, &SessionExporter::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setVisible(true);
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+    });
+    connect(m_exporter, &SessionExporter::finished, this,
+            [this, enable](bool ok, const QString &error) {
+                m_progress->setVisible(m_store->isLoading());
+                enable();
+                const SessionExporter::Result &r = m_exporter->result();
+                if (ok) {
+                    if (std::exchange(m_exportIsSave, false))
+                        m_sessionSaved = true;
+                    statusBar()->showMessage(tr("%n packet(s) written", nullptr, int(r.packets)),
+                                             5000);
+                    return;
+                }
+                m_exportIsSave = false;
+                if (r.cancelled) {
+                    statusBar()->showMessage(tr("Export cancelled; nothing was written"), 5000);
+                    return;
+                }
+                // Nothing half-written is left; the packets are still unsaved.
+                auto *box = new QMessageBox(QMessageBox::Warning, tr("Export Failed"),
+                                            tr("The file was not written.\n%1").arg(error),
+                                            QMessageBox::Ok, this);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+            });
+}
+
+void MainWindow::showExportDialog(ExportDialog::Purpose purpose)
+{
+    ExportDialog::Packets packets;
+    packets.count = quint64(m_store->count());
+    const qsizetype current = m_packetModel->storeRow(m_ui->packetList->currentIndex().row());
+    packets.selected = current >= 0 ? quint64(current) + 1 : 0;
+    packets.markBits = m_packetModel->markBits();
+    ExportDialog dialog(purpose, packets, this);
+    if (purpose == ExportDialog::Purpose::ExportDissections)
+        dialog.setFormat(SessionExporter::Format::Text);
+    const QFileInfo source(m_store->filePath());
+    dialog.setTargetPath(QDir::home().filePath(source.completeBaseName() + QLatin1Char('.') +
+                                               SessionExporter::suffix(dialog.format())));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString target = dialog.targetPath();
+    if (QFileInfo::exists(target) &&
+        QMessageBox::question(this, dialog.windowTitle(),
+                              tr("%1 already exists. Replace it?").arg(target)) != QMessageBox::Yes)
+        return;
+    SessionExporter::Options options = dialog.options();
+    const bool wholeCapture =
+        purpose == ExportDialog::Purpose::SaveAs && dialog.choice() == ExportDialog::Choice::All;
+    if (exportPackets(target, options))
+        m_exportIsSave = wholeCapture;
+}
+
+bool MainWindow::exportPackets(const QString &target, const SessionExporter::Options &options)
+{
+    if (m_store->filePath().isEmpty() || m_exporter->isRunning())
+        return false;
+    SessionExporter::Options o = options;
+    o.comments = m_store->editedComments();
+    if (!m_exporter->start(m_store->filePath(), target, o))
+        return false;
+    for (QAction *a :
+         {m_ui->actionSaveAs, m_ui->actionExportPackets, m_ui->actionExportDissections})
+        a->setEnabled(false);
+    statusBar()->showMessage(tr("Writing %1…").arg(QDir::toNativeSeparators(target)));
+    return true;
+}
+
+bool MainWindow::hasUnsavedPackets() const
+{
+    const bool capture = m_store->filePath().startsWith(CaptureController::spoolDirectory());
+    return m_store->count() > 0 && !m_sessionSaved && (capture || m_store->hasEditedComments());
+}
+
 void MainWindow::connectViewActions()
 {
     const std::pair<QAction *, QWidget *> panes[] = {
@@ -534,6 +630,7 @@ void MainWindow::connectSortingAndMarks()
             m_store->setComments(row, {});
     });
     connect(m_store, &PacketStore::commentsChanged, this, [this](qsizetype row) {
+        m_sessionSaved = false; // the edit is not in any file of the user's yet
         if (m_packetModel->storeRow(m_ui->packetList->currentIndex().row()) == row)
             showPacket(m_ui->packetList->currentIndex().row());
     });
@@ -576,6 +673,7 @@ bool MainWindow::openFile(const QString &path, bool quiet)
     const QString name = QFileInfo(path).fileName();
     setWindowTitle(tr("%1 — PacketLens").arg(name));
     m_captureMs = -1;
+    m_sessionSaved = false;
     m_ui->pages->setCurrentWidget(m_ui->packetsPage);
     addRecentFile(path);
     m_statusFile->setText(QDir::toNativeSeparators(path));
@@ -711,6 +809,7 @@ bool MainWindow::startCapture(const ipc::Config &config, CaptureController::Laun
         return false;
     }
     saveCaptureConfig(config);
+    m_sessionSaved = false;
     m_store->close();
     m_treeModel->clear();
     m_ui->hexView->setData({});

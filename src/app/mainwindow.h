@@ -1,7 +1,9 @@
 #pragma once
 
 #include "analysis/packetstore.h"
+#include "analysis/sessionexporter.h"
 #include "app/capturecontroller.h"
+#include "app/exportdialog.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
 #include "ipc/messages.h"
@@ -70,6 +72,14 @@ public:
     enum class CopyWhat { PacketSummary, ItemLine, ItemValue, ItemFilter };
     QString copyText(CopyWhat what) const;
 
+    /// File > Save As / Export Specified Packets / Export Packet Dissections with these choices,
+    /// without the dialog: the export runs in a worker; exportFinished() follows. false when
+    /// nothing is open or an export is running.
+    bool exportPackets(const QString &target, const SessionExporter::Options &options);
+    SessionExporter *exporter() const { return m_exporter; }
+    /// A capture's packets (or comments the user edited) not yet saved to a file of the user's.
+    bool hasUnsavedPackets() const;
+
     /// Files opened lately, newest first (kept in QSettings).
     QStringList recentFiles() const;
 
@@ -91,6 +101,8 @@ private:
     /// Stops a capture and waits for the helper: before the window or its packets go.
     void endCapture();
     void connectStartPage();
+    void connectExport();
+    void showExportDialog(ExportDialog::Purpose purpose);
     void connectActions();
     void connectViewActions();
     void syncColumnActions();
@@ -133,6 +145,9 @@ private:
     qint64 m_captureMs = -1;       ///< the last capture's duration (-1: none)
     QTimer m_durationTimer;        ///< ticks the duration in the status bar
     int m_zoom = 0;
+    SessionExporter *m_exporter;
+    bool m_exportIsSave = false; ///< the running export saves the whole capture
+    bool m_sessionSaved = false; ///< the capture's packets are in a file of the user's
     QFont m_listFont, m_hexFont; ///< the unzoomed fonts
 };
 

@@ -88,6 +88,8 @@ public:
     int nextMarked(int viewRow, bool forward = true) const;
     /// Unmarks every packet.
     void clearMarks();
+    /// The marks as bits by store row (bit i of word i/64 is frame i+1), for an export.
+    const std::vector<uint64_t> &markBits() const { return m_marks; }
 
 signals:
     /// A sort went to the worker: a busy note may show until sortingFinished().

@@ -50,7 +50,7 @@ constexpr uint32_t kBlockCb = 0x00000BAD;
 constexpr uint32_t kBlockDcb = 0x40000BAD;
 constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
 
-constexpr size_t kSeqBufferSize = size_t(1) << 18;
+constexpr size_t kSeqBufferSize = size_t(1) << 20;
 constexpr size_t kRandomBufferSize = size_t(64) << 10;
 constexpr size_t kRandomReadAhead = size_t(4) << 10;
 // libpcap's MAXIMUM_SNAPLEN and Wireshark's standard maximum packet size.

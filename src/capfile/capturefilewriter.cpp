@@ -26,6 +26,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -108,6 +109,50 @@ void CaptureFileWriter::reset()
     m_packets = 0;
     m_bytes = 0;
     m_interfaces.clear();
+    m_lastBlock = m_safe = Mark();
+    m_bufferedBlocks.clear();
+    m_writtenEnd = 0;
+    m_rolledBack = false;
+}
+
+void CaptureFileWriter::endBlock()
+{
+    m_lastBlock = {m_bytes, m_packets, m_interfaces.size()};
+    m_bufferedBlocks.push_back(m_lastBlock);
+}
+
+void CaptureFileWriter::rollBack()
+{
+    // Only a regular file we opened can be cut; a pipe's reader already has what it has.
+    struct stat st;
+    if (!m_ownsFd || ::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    // Shrinking needs no space, so this works on a full disk. The offset moves back too:
+    // without O_APPEND the next write would otherwise leave a hole of zeros.
+    // The failed write(2) may have taken some whole blocks before the one it cut: keep them.
+    for (const Mark &m : m_bufferedBlocks)
+        if (m.bytes <= m_writtenEnd && m.bytes > m_safe.bytes)
+            m_safe = m;
+    m_bufferedBlocks.clear();
+    if (::ftruncate(m_fd, off_t(m_safe.bytes)) != 0 ||
+        ::lseek(m_fd, off_t(m_safe.bytes), SEEK_SET) != off_t(m_safe.bytes))
+        return;
+    m_used = 0;
+    m_bytes = m_safe.bytes;
+    m_packets = m_safe.packets;
+    m_interfaces.resize(m_safe.interfaces);
+    m_lastBlock = m_safe;
+    m_rolledBack = true;
+}
+
+bool CaptureFileWriter::clearError()
+{
+    if (m_fd < 0 || !m_rolledBack)
+        return false;
+    m_ioError = 0;
+    m_error.clear();
+    m_rolledBack = false;
+    return true;
 }
 
 bool CaptureFileWriter::ioFailed(int err)
@@ -175,6 +220,7 @@ bool CaptureFileWriter::open(const std::string &path, Format format, const std::
         appendOption(kShbUserAppl, application.data(), optionLength(application));
     appendOption(kOptEndOfOpt, nullptr, 0);
     appendU32(total);
+    endBlock();
     // Written now, so that an unwritable target (a full disk, a closed pipe) fails here,
     // before a capture starts, and a reader at the other end of a pipe sees the section.
     if (flush())
@@ -220,6 +266,7 @@ int CaptureFileWriter::addInterface(const WriterInterface &ifc)
         if (!appendU32(stored.linkType))
             return -1;
         m_interfaces.push_back(std::move(stored));
+        endBlock();
         return 0;
     }
 
@@ -246,6 +293,7 @@ int CaptureFileWriter::addInterface(const WriterInterface &ifc)
     if (!appendU32(total))
         return -1;
     m_interfaces.push_back(ifc);
+    endBlock();
     return int(m_interfaces.size() - 1);
 }
 
@@ -289,6 +337,7 @@ bool CaptureFileWriter::write(const Frame &frame, uint32_t interfaceId,
         if (!append(frame.data, capLen))
             return false;
         ++m_packets;
+        endBlock();
         return true;
     }
 
@@ -330,6 +379,7 @@ bool CaptureFileWriter::write(const Frame &frame, uint32_t interfaceId,
     if (!appendU32(total))
         return false;
     ++m_packets;
+    endBlock();
     return true;
 }
 
@@ -353,8 +403,10 @@ bool CaptureFileWriter::append(const void *data, size_t size)
         return false;
     if (size >= m_buf.size()) {
         // Bigger than the whole buffer: copying it through would only add a copy.
-        if (!writeAll(p, size))
+        if (!writeAll(p, size, m_bytes))
             return false;
+        m_safe = m_lastBlock; // everything before this block's end is with the kernel now
+        m_bufferedBlocks.clear();
     } else {
         std::memcpy(m_buf.data() + m_used, p, size);
         m_used += size;
@@ -367,13 +419,19 @@ bool CaptureFileWriter::drain()
 {
     if (m_used == 0)
         return m_ioError == 0;
-    const bool ok = writeAll(m_buf.data(), m_used);
+    const bool ok = writeAll(m_buf.data(), m_used, m_bytes - m_used);
     m_used = 0;
+    // Every byte up to m_bytes reached the kernel, so every complete block did.
+    if (ok) {
+        m_safe = m_lastBlock;
+        m_bufferedBlocks.clear();
+    }
     return ok;
 }
 
-bool CaptureFileWriter::writeAll(const uint8_t *data, size_t size)
+bool CaptureFileWriter::writeAll(const uint8_t *data, size_t size, uint64_t fileOffset)
 {
+    m_writtenEnd = fileOffset;
     while (size > 0) {
         const ssize_t r = ::write(m_fd, data, size);
         if (r < 0) {
@@ -386,12 +444,19 @@ bool CaptureFileWriter::writeAll(const uint8_t *data, size_t size)
                     return ioFailed(errno);
                 continue;
             }
-            return ioFailed(errno);
+            const int err = errno;
+            ioFailed(err);
+            rollBack();
+            return false;
         }
-        if (r == 0)
-            return ioFailed(EIO); // write(2) promised progress and made none
+        if (r == 0) {
+            ioFailed(EIO); // write(2) promised progress and made none
+            rollBack();
+            return false;
+        }
         data += r;
         size -= size_t(r);
+        m_writtenEnd += uint64_t(r);
     }
     return true;
 }

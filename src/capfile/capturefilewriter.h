@@ -25,6 +25,14 @@ struct WriterInterface
 /// device"). flush() pushes the buffer to the kernel, so a crash of this process loses
 /// nothing flushed. Files are created with mode 0600 (like dumpcap: captures hold other
 /// people's traffic). Not thread-safe.
+///
+/// A write error never leaves a regular file ending in half a block: the file is cut back
+/// (ftruncate) to the end of the last complete block (pcapng block, pcap header or record)
+/// that reached the kernel, so every byte left in it reads back. packetsWritten(),
+/// bytesWritten() and interfaces() then describe the file as cut back, rolledBack() is
+/// true, and once the cause is gone (the user freed space) clearError() lets writing go on
+/// from there. Blocks accepted but not yet handed to the kernel are lost with the error:
+/// callers that must keep every packet keep their own copy until flush() succeeds.
 class CaptureFileWriter
 {
 public:
@@ -68,7 +76,18 @@ public:
     /// Flushes and closes. false on any I/O error since open(), including close(2)'s own.
     bool close();
 
+    /// After a write error: the file was cut back to its last complete block (see the class
+    /// comment). False for targets that cannot be cut (pipes, /dev/full) or when cutting failed.
+    bool rolledBack() const { return m_rolledBack; }
+    /// After a rollback: forgets the error so that writes go on at the end of the cut-back
+    /// file (the next block starts where the damaged one did). false (error() unchanged) when
+    /// there was no rollback or the writer is closed. A later failure rolls back again.
+    bool clearError();
+
     bool isOpen() const { return m_fd >= 0; }
+    /// An I/O error stopped the writer (sticky until clearError()); false after errors that
+    /// refused one call only (a time stamp out of range, an unknown interface).
+    bool hasIoError() const { return m_ioError != 0; }
     /// "FILE: reason" of the last failure; empty if none.
     const std::string &error() const { return m_error; }
     /// Packets accepted by write().
@@ -85,10 +104,23 @@ private:
     bool appendU32(uint32_t v) { return append(&v, 4); }
     bool appendOption(uint16_t code, const void *value, size_t size);
     bool drain();
-    bool writeAll(const uint8_t *data, size_t size);
+    /// Writes `size` bytes that belong at `fileOffset`; m_writtenEnd follows its progress.
+    bool writeAll(const uint8_t *data, size_t size, uint64_t fileOffset);
     bool ioFailed(int err);
     bool usage(const std::string &reason);
     void reset();
+    /// A complete block (or pcap header/record) has been appended.
+    void endBlock();
+    /// Cuts the file back to m_safe after a failed write(2).
+    void rollBack();
+
+    /// Where the file stands at a block boundary.
+    struct Mark
+    {
+        uint64_t bytes = 0;
+        uint64_t packets = 0;
+        size_t interfaces = 0;
+    };
 
     int m_fd = -1;
     bool m_ownsFd = false;
@@ -101,6 +133,11 @@ private:
     uint64_t m_packets = 0;
     uint64_t m_bytes = 0;
     std::vector<WriterInterface> m_interfaces;
+    Mark m_lastBlock; ///< end of the last complete block appended (maybe still buffered)
+    Mark m_safe;      ///< end of the last complete block handed to the kernel
+    std::vector<Mark> m_bufferedBlocks; ///< ends of the blocks completed since the last drain
+    uint64_t m_writtenEnd = 0;          ///< file offset a write(2) in progress has reached
+    bool m_rolledBack = false;
 };
 
 } // namespace pl

@@ -1,28 +1,11 @@
 #include "clirunner.h"
 
+#include "analysis/sessionexporter.h"
 #include "capfile/capturefilereader.h"
 #include "capfile/capturefilewriter.h"
 #include "framewriter.h"
 
 namespace pl::cli {
-
-namespace {
-
-/// -r FILE -w OUT: copies the packets, with their interfaces and comments.
-bool copyPacket(CaptureFileWriter &writer, std::vector<int> &ids, const CaptureFileReader &reader,
-                const CapturedPacket &p)
-{
-    const auto &ifs = reader.interfaces();
-    while (ids.size() < ifs.size()) {
-        const CaptureInterface &i = ifs[ids.size()];
-        ids.push_back(writer.addInterface({i.linkType, i.snapLen, i.name, i.description}));
-    }
-    const uint32_t ifc = p.frame.interfaceId;
-    return ifc < ids.size() && ids[ifc] >= 0 &&
-           writer.write(p.frame, uint32_t(ids[ifc]), p.comments);
-}
-
-} // namespace
 
 int run(const CliOptions &o, FILE *out, FILE *err)
 {
@@ -44,7 +27,8 @@ int run(const CliOptions &o, FILE *out, FILE *err)
         return 2;
     }
     CaptureFileWriter writer;
-    std::vector<int> writerIds;
+    // -w: the packets with their interfaces and comments, as the application's export does.
+    PacketCopier copier(reader, writer, o.writeFile);
     if (!o.writeFile.empty() &&
         !writer.open(o.writeFile, o.writeFormat, "PacketLens " PACKETLENS_VERSION)) {
         fprintf(err, "packetlens-cli: %s\n", writer.error().c_str());
@@ -57,8 +41,8 @@ int run(const CliOptions &o, FILE *out, FILE *err)
     while ((!o.count || done < *o.count) && reader.next(p)) {
         ++done;
         if (writer.isOpen()) {
-            if (!copyPacket(writer, writerIds, reader, p)) {
-                fprintf(err, "packetlens-cli: %s\n", writer.error().c_str());
+            if (!copier.write(p)) {
+                fprintf(err, "packetlens-cli: %s\n", copier.error().c_str());
                 return 2;
             }
             continue;
@@ -69,6 +53,10 @@ int run(const CliOptions &o, FILE *out, FILE *err)
         printer.write(p.frame, digits);
     }
     printer.flush(true);
+    if (writer.isOpen() && !copier.finish()) {
+        fprintf(err, "packetlens-cli: %s\n", copier.error().c_str());
+        return 2;
+    }
     if (writer.isOpen() && !writer.close()) {
         fprintf(err, "packetlens-cli: %s\n", writer.error().c_str());
         return 2;

@@ -26,6 +26,9 @@ struct Address
         return t == Ether ? 6 : t == IPv4 ? 4 : t == IPv6 ? 16 : 0;
     }
     void appendTo(std::string &out) const;
+    /// The text at `o`, which has room for kMaxText bytes; returns its end.
+    char *writeTo(char *o) const;
+    static constexpr size_t kMaxText = 46; ///< IPv6 text, and the scratch byte of the others
     std::string toString() const
     {
         std::string s;

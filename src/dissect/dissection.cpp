@@ -199,11 +199,9 @@ void Dissection::setLength(Item item, size_t len)
         m_tree.node(item.index).length = uint32_t(len);
 }
 
-void Dissection::flag(Item item, uint8_t flags)
+void Dissection::flagItem(Item item, uint8_t flags)
 {
-    m_flags |= flags & (Malformed | Truncated | BadChecksum);
-    if (item)
-        m_tree.node(item.index).flags |= flags;
+    m_tree.node(item.index).flags |= flags;
 }
 
 bool Dissection::dispatch(Table table, uint32_t key, const Reader &r, Item parent)
@@ -285,7 +283,9 @@ namespace pl {
 
 void Dissection::data(const Reader &r, Item parent)
 {
-    if (r.captured() > 0)
+    // The data dissector only adds tree items (Wireshark's touches no column): summary mode,
+    // where most TCP and UDP payloads end up here, skips the dispatch.
+    if (r.captured() > 0 && parent)
         dispatch(Table::Core, CoreData, r, parent);
 }
 

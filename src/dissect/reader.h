@@ -116,7 +116,9 @@ public:
         return r;
     }
 
-    [[noreturn]] void fail(size_t at, size_t len) const
+    // Cold and out of line: every accessor inlines require(), and with the throw inlined too
+    // the compiler stops inlining the accessors into the per-packet paths.
+    [[noreturn, gnu::cold, gnu::noinline]] void fail(size_t at, size_t len) const
     {
         const bool withinReported = at <= m_reported && len <= m_reported - at;
         throw BoundsError{withinReported ? BoundsError::Kind::Truncated

@@ -1,50 +1,45 @@
 #include "textformat.h"
 
+#include <array>
+#include <bit>
 #include <charconv>
 
 namespace pl::text {
 
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
+// Each byte's two lower-case hex digits.
+constexpr auto kHexPairs = [] {
+    std::array<std::array<char, 2>, 256> t{};
+    for (unsigned v = 0; v < 256; ++v)
+        t[v] = {kHex[v >> 4], kHex[v & 0xf]};
+    return t;
+}();
 } // namespace
 
-namespace {
-constexpr char kPairs[] = "00010203040506070809101112131415161718192021222324"
-                          "25262728293031323334353637383940414243444546474849"
-                          "50515253545556575859606162636465666768697071727374"
-                          "75767778798081828384858687888990919293949596979899";
-
-// Two digits a step from the table, written back to front; 32-bit arithmetic where the
-// value allows it (most numbers in Info are ports, lengths and 32-bit sequence numbers).
-template <class U> char *writeDigits(char *end, U v)
+char *writeUIntLong(char *o, uint64_t v)
 {
-    char *p = end;
-    while (v >= 100) {
-        const unsigned k = unsigned(v % 100) * 2;
-        v /= 100;
-        *--p = kPairs[k + 1];
-        *--p = kPairs[k];
+    const int n = decimalDigits(v);
+    char *p = o + n;
+    // Eight digits a step from the end; the first step leaves fewer than eight.
+    while (v >= 100000000) {
+        const uint64_t digits = eightDigits(uint32_t(v % 100000000));
+        v /= 100000000;
+        p -= 8;
+        std::memcpy(p, &digits, 8);
     }
-    if (v >= 10) {
-        *--p = kPairs[v * 2 + 1];
-        *--p = kPairs[v * 2];
-    } else {
-        *--p = char('0' + v);
-    }
-    return p;
+    const uint64_t digits = eightDigits(uint32_t(v));
+    char head[8];
+    std::memcpy(head, &digits, 8);
+    const size_t rest = size_t(p - o); // the digits of v, 1..8
+    std::memcpy(o, head + 8 - rest, rest);
+    return o + n;
 }
-} // namespace
 
 void appendUInt(std::string &out, uint64_t v)
 {
-    if (v < 10) {
-        out += char('0' + v);
-        return;
-    }
-    char buf[20];
-    char *end = buf + sizeof buf;
-    char *p = v <= 0xffffffffu ? writeDigits(end, uint32_t(v)) : writeDigits(end, v);
-    out.append(p, size_t(end - p));
+    char buf[kMaxUIntText];
+    out.append(buf, size_t(writeUInt(buf, v) - buf));
 }
 
 void appendInt(std::string &out, int64_t v)
@@ -79,56 +74,89 @@ void appendHexBytes(std::string &out, const uint8_t *p, size_t len, char sep)
     }
 }
 
+char *writeEther(char *o, const uint8_t *p)
+{
+    for (int i = 0; i < 6; ++i) {
+        o[0] = kHex[p[i] >> 4];
+        o[1] = kHex[p[i] & 0xf];
+        o[2] = ':';
+        o += 3;
+    }
+    return o - 1; // no ':' after the last byte
+}
+
 void appendEther(std::string &out, const uint8_t *p)
 {
-    appendHexBytes(out, p, 6, ':');
+    char buf[kMaxEtherText + 1];
+    out.append(buf, size_t(writeEther(buf, p) - buf));
+}
+
+namespace {
+// Each byte value's decimal text in the first three chars and its length in the fourth: a
+// dotted quad is then four 4-byte copies, with no division.
+struct DecimalByte
+{
+    char text[4];
+};
+constexpr auto kDecimalBytes = [] {
+    std::array<DecimalByte, 256> t{};
+    for (unsigned v = 0; v < 256; ++v) {
+        char *c = t[v].text;
+        int n = 0;
+        if (v >= 100)
+            c[n++] = char('0' + v / 100);
+        if (v >= 10)
+            c[n++] = char('0' + v / 10 % 10);
+        c[n++] = char('0' + v % 10);
+        c[3] = char(n);
+    }
+    return t;
+}();
+} // namespace
+
+char *writeIPv4(char *o, const uint8_t *p)
+{
+    for (int i = 0; i < 4; ++i) {
+        const DecimalByte &b = kDecimalBytes[p[i]];
+        std::memcpy(o, b.text, 4); // the length byte is overwritten by what follows
+        o += b.text[3];
+        *o++ = '.';
+    }
+    return o - 1; // no '.' after the last byte
 }
 
 void appendIPv4(std::string &out, const uint8_t *p)
 {
-    char buf[16];
-    size_t n = 0;
-    for (int i = 0; i < 4; ++i) {
-        if (i)
-            buf[n++] = '.';
-        const unsigned v = p[i];
-        if (v >= 100)
-            buf[n++] = char('0' + v / 100);
-        if (v >= 10)
-            buf[n++] = char('0' + v / 10 % 10);
-        buf[n++] = char('0' + v % 10);
-    }
-    out.append(buf, n);
+    char buf[kMaxIPv4Text + 1];
+    out.append(buf, size_t(writeIPv4(buf, p) - buf));
 }
 
-void appendIPv6(std::string &out, const uint8_t *p)
+char *writeIPv6(char *out, const uint8_t *p)
 {
     // RFC 5952 with glibc inet_ntop's choices (which Wireshark prints): the first longest
     // run of two or more zero groups becomes "::", and ::a.b.c.d / ::ffff:a.b.c.d keep the
     // embedded IPv4 address. Written out here because inet_ntop formats through sprintf,
     // which showed in the summary-mode profile.
     uint16_t w[8];
-    for (int i = 0; i < 8; ++i)
+    unsigned zeros = 0; // bit i: group i is zero
+    for (int i = 0; i < 8; ++i) {
         w[i] = uint16_t(p[2 * i] << 8 | p[2 * i + 1]);
+        zeros |= unsigned(w[i] == 0) << i;
+    }
+    // The first longest run of zero groups, a run per step (at most four).
     int bestBase = -1, bestLen = 0;
-    for (int i = 0; i < 8;) {
-        if (w[i] != 0) {
-            ++i;
-            continue;
+    for (unsigned m = zeros; m != 0;) {
+        const int start = std::countr_zero(m);
+        const int len = std::countr_one(m >> start);
+        if (len > bestLen) {
+            bestBase = start;
+            bestLen = len;
         }
-        int j = i;
-        while (j < 8 && w[j] == 0)
-            ++j;
-        if (j - i > bestLen) {
-            bestBase = i;
-            bestLen = j - i;
-        }
-        i = j;
+        m &= ~(((1u << len) - 1) << start);
     }
     if (bestLen < 2)
         bestBase = -1;
-    char buf[48];
-    char *o = buf;
+    char *o = out;
     for (int i = 0; i < 8; ++i) {
         if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
             if (i == bestBase)
@@ -138,37 +166,67 @@ void appendIPv6(std::string &out, const uint8_t *p)
         if (i != 0)
             *o++ = ':';
         if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && w[5] == 0xffff))) {
-            out.append(buf, o);
-            appendIPv4(out, p + 12);
-            return;
+            return writeIPv4(o, p + 12);
         }
-        o = std::to_chars(o, buf + sizeof buf, w[i], 16).ptr;
+        // 1..4 lower-case hex digits without leading zeros, as inet_ntop writes a group: all
+        // four from two byte-pair lookups, shifted so that the leading zeros fall off, then
+        // stored at once (the bytes past the n digits are scratch that what follows overwrites).
+        const unsigned v = w[i];
+        const int n = (int(std::bit_width(v | 1)) + 3) / 4;
+        uint32_t four;
+        std::memcpy(&four, kHexPairs[v >> 8].data(), 2);
+        std::memcpy(reinterpret_cast<char *>(&four) + 2, kHexPairs[v & 0xff].data(), 2);
+        if constexpr (std::endian::native == std::endian::little)
+            four >>= 8 * (4 - n);
+        else
+            four <<= 8 * (4 - n);
+        std::memcpy(o, &four, 4);
+        o += n;
     }
     if (bestBase >= 0 && bestBase + bestLen == 8)
         *o++ = ':';
-    out.append(buf, o);
+    return o;
+}
+
+void appendIPv6(std::string &out, const uint8_t *p)
+{
+    char buf[kMaxIPv6Text + 1];
+    out.append(buf, size_t(writeIPv6(buf, p) - buf));
+}
+
+char *writeSecondsNs(char *o, int64_t sec, uint32_t nsec, int digits)
+{
+    if (sec < 0) {
+        *o++ = '-';
+        if (nsec > 0) {
+            // -0.5 s is stored as sec=-1, nsec=500000000.
+            o = writeUInt(o, uint64_t(-(sec + 1)));
+            nsec = 1000000000u - nsec;
+        } else {
+            o = writeUInt(o, uint64_t(0) - uint64_t(sec));
+        }
+    } else {
+        o = writeUInt(o, uint64_t(sec));
+    }
+    digits = digits < 0 ? 0 : digits > 9 ? 9 : digits;
+    if (digits == 0)
+        return o;
+    if (nsec >= 1000000000u) // only the nine fraction digits are shown
+        nsec %= 1000000000u;
+    char frac[10];
+    frac[0] = '.';
+    frac[1] = char('0' + nsec / 100000000);
+    uint32_t rest = nsec % 100000000;
+    for (int i = 8; i >= 2; i -= 2, rest /= 100)
+        std::memcpy(frac + i, kDigitPairs + (rest % 100) * 2, 2);
+    std::memcpy(o, frac, 10); // all ten, then keep the first `digits` + 1
+    return o + digits + 1;
 }
 
 void appendSecondsNs(std::string &out, int64_t sec, uint32_t nsec, int digits)
 {
-    if (sec < 0 && nsec > 0) {
-        // -0.5 s is stored as sec=-1, nsec=500000000.
-        out += '-';
-        appendUInt(out, uint64_t(-(sec + 1)));
-        nsec = 1000000000u - nsec;
-    } else {
-        appendInt(out, sec);
-    }
-    digits = digits < 0 ? 0 : digits > 9 ? 9 : digits;
-    if (digits == 0)
-        return;
-    char frac[10];
-    frac[0] = '.';
-    for (int i = 9; i >= 1; --i) {
-        frac[i] = char('0' + nsec % 10);
-        nsec /= 10;
-    }
-    out.append(frac, size_t(digits) + 1);
+    char buf[kMaxSecondsText];
+    out.append(buf, size_t(writeSecondsNs(buf, sec, nsec, digits) - buf));
 }
 
 void appendBitPattern(std::string &out, uint64_t raw, uint64_t mask, int bits)
@@ -192,14 +250,30 @@ void appendEscaped(std::string &out, std::string_view s)
         }
         out += '\\';
         switch (c) {
-        case '\\': out += '\\'; break;
-        case '\a': out += 'a'; break;
-        case '\b': out += 'b'; break;
-        case '\f': out += 'f'; break;
-        case '\n': out += 'n'; break;
-        case '\r': out += 'r'; break;
-        case '\t': out += 't'; break;
-        case '\v': out += 'v'; break;
+        case '\\':
+            out += '\\';
+            break;
+        case '\a':
+            out += 'a';
+            break;
+        case '\b':
+            out += 'b';
+            break;
+        case '\f':
+            out += 'f';
+            break;
+        case '\n':
+            out += 'n';
+            break;
+        case '\r':
+            out += 'r';
+            break;
+        case '\t':
+            out += 't';
+            break;
+        case '\v':
+            out += 'v';
+            break;
         default:
             out += 'x';
             out += kHex[u >> 4];

@@ -2,11 +2,13 @@
 // its bytes, click a byte and see its field.
 
 #include "app/capturecontroller.h"
+#include "app/exportdialog.h"
 #include "app/hexview.h"
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
 #include "app/prototreemodel.h"
 #include "app/startpage.h"
+#include "capfile/capturefilereader.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
@@ -418,6 +420,69 @@ private slots:
         w.findChild<QAction *>(QStringLiteral("actionDeleteComments"))->trigger();
         QVERIFY(!findTopLevel(w.treeModel(), QStringLiteral("Packet comments")).isValid());
         QVERIFY(w.store()->comments(0).isEmpty());
+    }
+
+    void exportKeepsCommentsAndRanges()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        QVERIFY(!w.hasUnsavedPackets());
+        w.store()->setComments(3, {QStringLiteral("the request")});
+        QVERIFY(w.hasUnsavedPackets()); // an edited comment is not in any file yet
+
+        // Save As with the whole capture: pcapng with the comment, and nothing unsaved.
+        auto *saveAs = w.findChild<QAction *>(QStringLiteral("actionSaveAs"));
+        QVERIFY(saveAs->isEnabled());
+        const QString saved = dir.filePath(QStringLiteral("saved.pcapng"));
+        QSignalSpy finished(w.exporter(), &pl::SessionExporter::finished);
+        pl::SessionExporter::Options all;
+        QVERIFY(w.exportPackets(saved, all));
+        QVERIFY(!saveAs->isEnabled()); // one export at a time
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        pl::CaptureFileReader reader;
+        QVERIFY(reader.open(saved.toStdString()));
+        pl::CapturedPacket p;
+        int n = 0;
+        while (reader.next(p)) {
+            ++n;
+            QCOMPARE(p.comments.size(), size_t(p.frame.number == 4 ? 1 : 0));
+        }
+        QCOMPARE(n, 10);
+
+        // The dialog: a bad range says what is wrong and cannot be accepted; marks count.
+        w.packetModel()->setMarked(1, true);
+        w.packetModel()->setMarked(5, true);
+        pl::ExportDialog::Packets packets{10, 4, w.packetModel()->markBits()};
+        pl::ExportDialog dialog(pl::ExportDialog::Purpose::ExportPackets, packets, &w);
+        dialog.setTargetPath(dir.filePath(QStringLiteral("part.pcap")));
+        dialog.setRangeText(QStringLiteral("2-4,x"));
+        QVERIFY(!dialog.canAccept());
+        QCOMPARE(dialog.problem(), QStringLiteral("\"x\" at character 5 is not a packet number"));
+        dialog.setRangeText(QStringLiteral("8-"));
+        QVERIFY(dialog.canAccept());
+        QCOMPARE(dialog.range().toString(), QStringLiteral("8-10"));
+        dialog.setChoice(pl::ExportDialog::Choice::Marked);
+        QCOMPARE(dialog.range().toString(), QStringLiteral("2,6"));
+        dialog.setChoice(pl::ExportDialog::Choice::FirstToLastMarked);
+        QCOMPARE(dialog.range().toString(), QStringLiteral("2-6"));
+        dialog.setChoice(pl::ExportDialog::Choice::Selected);
+        QCOMPARE(dialog.range().toString(), QStringLiteral("4"));
+        dialog.setFormat(pl::SessionExporter::Format::PcapUsec);
+        QVERIFY(dialog.targetPath().endsWith(QStringLiteral("part.pcap")));
+
+        // A failed export leaves the old file as it was and says why.
+        finished.clear();
+        QVERIFY(w.exportPackets(dir.filePath(QStringLiteral("no/such/dir/x.pcapng")), all));
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY(!finished.first().at(0).toBool());
+        QVERIFY(finished.first().at(1).toString().contains(QStringLiteral("no/such/dir")));
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox *>()) != nullptr);
+        box->close();
     }
 
     void damagedAndRefusedFiles()

@@ -6,6 +6,7 @@
 #include "capfile/capturefilereader.h"
 #include "capfile/capturefilewriter.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -19,8 +20,16 @@
 #include <thread>
 #include <vector>
 
+#include <csignal>
+#include <functional>
+
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using pl::CapturedPacket;
@@ -148,6 +157,167 @@ private:
     int m_saved = -1;
 };
 
+/// A numbered packet: its first 8 bytes are `seq`; odd lengths, so blocks carry padding.
+Bytes numbered(uint64_t seq)
+{
+    Bytes b = payload(150 + seq % 51, uint8_t(seq));
+    std::memcpy(b.data(), &seq, 8);
+    return b;
+}
+
+bool copyFile(const std::string &from, const std::string &to)
+{
+    const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = in >= 0 && out >= 0;
+    char buf[65536];
+    ssize_t n = 0;
+    while (ok && (n = ::read(in, buf, sizeof buf)) > 0)
+        ok = ::write(out, buf, size_t(n)) == n;
+    ok = ok && n == 0;
+    if (in >= 0)
+        ::close(in);
+    if (out >= 0)
+        ok = ::close(out) == 0 && ok;
+    return ok;
+}
+
+/// What a forked writer saw when its file stopped growing.
+struct RollbackRun
+{
+    std::string result; ///< "ok", "skip: why", or what went wrong
+    uint64_t packetsAtFailure = 0, bytesAtFailure = 0, sizeAtFailure = 0, attempted = 0;
+    uint64_t finalPackets = 0;
+    bool rolledBack = false;
+    std::string error;
+};
+
+/// In a forked child (no Qt there): `setUp` makes the file at `file` unable to grow past some
+/// size; numbered packets go in batches of 10, each flushed, until a flush or write fails.
+/// Then `release` makes room again, the cut-back file is copied to `snapshot`, clearError()
+/// lets the writer go on, the lost packets and 5 more are written, and the file is closed and
+/// copied to `finalCopy` (the file may live in a mount only the child sees).
+RollbackRun runRollback(const std::string &file, const std::string &snapshot,
+                        const std::string &finalCopy, const std::function<std::string()> &setUp,
+                        const std::function<void()> &release)
+{
+    int fds[2];
+    RollbackRun run;
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        run.result = "pipe failed";
+        return run;
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        run.result = "fork failed";
+        return run;
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        RollbackRun r;
+        r.result = setUp();
+        if (r.result == "ok") {
+            CaptureFileWriter w;
+            if (!w.open(file, CaptureFileWriter::Format::PcapNg, "rollback test") ||
+                w.addInterface({1, 0, "eth0", {}}) != 0 || !w.flush()) {
+                r.result = "open failed: " + w.error();
+            } else {
+                uint64_t seq = 0;
+                bool ok = true;
+                while (ok && seq < 100000) {
+                    for (int i = 0; i < 10 && ok; ++i, ++seq) {
+                        const Bytes b = numbered(seq);
+                        Frame f;
+                        f.data = b.data();
+                        f.capLen = f.wireLen = uint32_t(b.size());
+                        f.tsSec = 1700000000 + int64_t(seq);
+                        ok = w.write(f, 0);
+                    }
+                    ok = ok && w.flush();
+                }
+                r.attempted = seq;
+                r.packetsAtFailure = w.packetsWritten();
+                r.bytesAtFailure = w.bytesWritten();
+                r.rolledBack = w.rolledBack();
+                r.error = w.error();
+                struct stat st;
+                r.sizeAtFailure = ::stat(file.c_str(), &st) == 0 ? uint64_t(st.st_size) : 0;
+                release();
+                if (!copyFile(file, snapshot))
+                    r.result = "snapshot failed";
+                else if (!w.clearError())
+                    r.result = "clearError refused";
+                for (uint64_t s = w.packetsWritten(); r.result == "ok" && s < seq + 5; ++s) {
+                    const Bytes b = numbered(s);
+                    Frame f;
+                    f.data = b.data();
+                    f.capLen = f.wireLen = uint32_t(b.size());
+                    f.tsSec = 1700000000 + int64_t(s);
+                    if (!w.write(f, 0))
+                        r.result = "write after clearError failed: " + w.error();
+                }
+                r.finalPackets = w.packetsWritten();
+                if (r.result == "ok" && !w.close())
+                    r.result = "close failed: " + w.error();
+                if (r.result == "ok" && !copyFile(file, finalCopy))
+                    r.result = "final copy failed";
+            }
+        }
+        const std::string line =
+            r.result + "\n" + std::to_string(r.packetsAtFailure) + " " +
+            std::to_string(r.bytesAtFailure) + " " + std::to_string(r.sizeAtFailure) + " " +
+            std::to_string(r.attempted) + " " + std::to_string(r.finalPackets) + " " +
+            std::to_string(int(r.rolledBack)) + "\n" + r.error;
+        [[maybe_unused]] ssize_t n = ::write(fds[1], line.data(), line.size());
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            text.append(buf, size_t(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        run.result = "child died";
+        return run;
+    }
+    const size_t a = text.find('\n'), b = text.find('\n', a + 1);
+    run.result = text.substr(0, a);
+    int rolled = 0;
+    std::sscanf(text.c_str() + a + 1, "%lu %lu %lu %lu %lu %d", &run.packetsAtFailure,
+                &run.bytesAtFailure, &run.sizeAtFailure, &run.attempted, &run.finalPackets,
+                &rolled);
+    run.rolledBack = rolled != 0;
+    run.error = b == std::string::npos ? std::string() : text.substr(b + 1);
+    return run;
+}
+
+/// Reads every packet; they must be numbered 0, 1, 2, ... with their exact bytes.
+QString checkNumbered(const std::string &file, uint64_t expected)
+{
+    CaptureFileReader r;
+    if (!r.open(file))
+        return QString::fromStdString(r.error());
+    CapturedPacket p;
+    uint64_t seq = 0;
+    for (; r.next(p); ++seq) {
+        const Bytes want = numbered(seq);
+        if (p.frame.capLen != want.size() || std::memcmp(p.frame.data, want.data(), want.size()))
+            return QStringLiteral("packet %1 is not the one written").arg(seq);
+    }
+    if (r.damaged())
+        return QStringLiteral("damaged: ") + QString::fromStdString(r.error());
+    if (seq != expected)
+        return QStringLiteral("%1 packets, expected %2").arg(seq).arg(expected);
+    if (pcapngBlocks(fileBytes(file)).empty())
+        return QStringLiteral("not a sequence of whole blocks");
+    return {};
+}
+
 } // namespace
 
 class TestCaptureFileWriter : public QObject
@@ -167,6 +337,8 @@ private slots:
     void usageErrors();
     void standardOutput();
     void nonBlockingPipe();
+    void rollbackAtFileSizeLimit();
+    void rollbackOnFullFileSystem();
 
 private:
     /// The pcapng file most tests look at: Ethernet and raw IP interfaces, comments, odd
@@ -688,6 +860,87 @@ void TestCaptureFileWriter::nonBlockingPipe()
     }
     QVERIFY(!r.next(p));
     QVERIFY(!r.damaged());
+}
+
+void TestCaptureFileWriter::rollbackAtFileSizeLimit()
+{
+    // RLIMIT_FSIZE stops the file at a size that is no block boundary: write(2) first writes
+    // part of a block, then fails with EFBIG. Root is bound by it too.
+    const std::string file = path(m_dir, "fsize.pcapng");
+    const std::string snapshot = path(m_dir, "fsize-snapshot.pcapng");
+    const std::string final = path(m_dir, "fsize-final.pcapng");
+    constexpr rlim_t kLimit = 40000 + 123;
+    const RollbackRun run = runRollback(
+        file, snapshot, final,
+        [] {
+            std::signal(SIGXFSZ, SIG_IGN); // EFBIG rather than death
+            struct rlimit rl;
+            ::getrlimit(RLIMIT_FSIZE, &rl);
+            rl.rlim_cur = kLimit;
+            return ::setrlimit(RLIMIT_FSIZE, &rl) == 0 ? std::string("ok")
+                                                       : std::string("setrlimit failed");
+        },
+        [] {
+            struct rlimit rl;
+            ::getrlimit(RLIMIT_FSIZE, &rl);
+            rl.rlim_cur = rl.rlim_max;
+            ::setrlimit(RLIMIT_FSIZE, &rl);
+        });
+    QCOMPARE(QString::fromStdString(run.result), QStringLiteral("ok"));
+    QCOMPARE(QString::fromStdString(run.error), QString::fromStdString(file + ": File too large"));
+    QVERIFY(run.rolledBack);
+    // The failure came mid-batch: some packets of it are on disk, the cut one is not.
+    QVERIFY(run.packetsAtFailure > 0 && run.packetsAtFailure < run.attempted);
+    QVERIFY(run.bytesAtFailure <= kLimit && run.bytesAtFailure > kLimit - 300);
+    QCOMPARE(run.sizeAtFailure, run.bytesAtFailure);
+    const QString cut = checkNumbered(snapshot, run.packetsAtFailure);
+    QVERIFY2(cut.isEmpty(), qPrintable(cut));
+    QCOMPARE(uint64_t(QFileInfo(QString::fromStdString(snapshot)).size()), run.bytesAtFailure);
+    // After clearError() the lost packets were written again: nothing is missing or doubled.
+    QCOMPARE(run.finalPackets, run.attempted + 5);
+    const QString whole = checkNumbered(final, run.finalPackets);
+    QVERIFY2(whole.isEmpty(), qPrintable(whole));
+}
+
+void TestCaptureFileWriter::rollbackOnFullFileSystem()
+{
+    // A real ENOSPC: a 64 KiB tmpfs in a mount namespace of the child's own.
+    if (::geteuid() != 0)
+        QSKIP("mounting a tmpfs needs root (CI runs as root)");
+    const std::string mount = path(m_dir, "tiny");
+    QVERIFY(QDir().mkpath(QString::fromStdString(mount)));
+    const std::string file = mount + "/spool.pcapng", ballast = mount + "/ballast";
+    const std::string snapshot = path(m_dir, "full-snapshot.pcapng");
+    const std::string final = path(m_dir, "full-final.pcapng");
+    const RollbackRun run = runRollback(
+        file, snapshot, final,
+        [&]() -> std::string {
+            if (::unshare(CLONE_NEWNS) != 0)
+                return std::string("skip: unshare: ") + std::strerror(errno);
+            if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+                ::mount("tmpfs", mount.c_str(), "tmpfs", 0, "size=64k,mode=0700") != 0)
+                return std::string("skip: mount: ") + std::strerror(errno);
+            const int fd = ::open(ballast.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+            const Bytes junk(16384, 0xAA);
+            const bool ok = fd >= 0 && ::write(fd, junk.data(), junk.size()) == 16384;
+            if (fd >= 0)
+                ::close(fd);
+            return ok ? std::string("ok") : std::string("ballast failed");
+        },
+        [&] { ::unlink(ballast.c_str()); });
+    if (run.result.rfind("skip: ", 0) == 0)
+        QSKIP(run.result.c_str());
+    QCOMPARE(QString::fromStdString(run.result), QStringLiteral("ok"));
+    QCOMPARE(QString::fromStdString(run.error),
+             QString::fromStdString(file + ": No space left on device"));
+    QVERIFY(run.rolledBack);
+    QVERIFY(run.packetsAtFailure > 0 && run.packetsAtFailure < run.attempted);
+    QCOMPARE(run.sizeAtFailure, run.bytesAtFailure);
+    const QString cut = checkNumbered(snapshot, run.packetsAtFailure);
+    QVERIFY2(cut.isEmpty(), qPrintable(cut));
+    QCOMPARE(run.finalPackets, run.attempted + 5);
+    const QString whole = checkNumbered(final, run.finalPackets);
+    QVERIFY2(whole.isEmpty(), qPrintable(whole));
 }
 
 QTEST_GUILESS_MAIN(TestCaptureFileWriter)

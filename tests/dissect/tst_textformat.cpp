@@ -3,6 +3,9 @@
 #include <QRandomGenerator>
 #include <QTest>
 #include <arpa/inet.h>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 // The text forms every column and -T fields value goes through.
 class TestTextFormat : public QObject
@@ -57,6 +60,95 @@ private slots:
         s.clear();
         pl::text::appendBitPattern(s, 0x45, 0xf0, 8);
         QCOMPARE(s, std::string("0100 ...."));
+    }
+
+    void uintMatchesToString()
+    {
+        // Every digit count, both sides of each power of ten, and both sides of 2^32 (where
+        // writeUInt leaves 32-bit arithmetic).
+        std::vector<uint64_t> values = {0, 1, 9, 0xffffffffull, 0x100000000ull, UINT64_MAX};
+        for (uint64_t p = 10; p != 0 && p <= UINT64_MAX / 10; p *= 10)
+            for (uint64_t v : {p - 1, p, p + 1, p * 5 + 7})
+                values.push_back(v);
+        values.push_back(10000000000000000000ull - 1);
+        values.push_back(10000000000000000000ull);
+        QRandomGenerator64 rng(7);
+        for (int i = 0; i < 100000; ++i)
+            values.push_back(rng.generate() >> rng.bounded(64));
+        for (const uint64_t v : values) {
+            char buf[pl::text::kMaxUIntText];
+            const std::string ours(buf, pl::text::writeUInt(buf, v));
+            QCOMPARE(ours, std::to_string(v));
+            std::string appended = "x";
+            pl::text::appendUInt(appended, v);
+            std::string expected = "x"; // not "x" + ...: GCC 12 warns falsely (-Wrestrict)
+            expected += std::to_string(v);
+            QCOMPARE(appended, expected);
+        }
+    }
+
+    void ipv4MatchesInetNtop()
+    {
+        for (unsigned v = 0; v < 256; ++v) {
+            const uint8_t a[4] = {uint8_t(v), uint8_t(255 - v), uint8_t(v / 3), uint8_t(v * 7)};
+            char expected[INET_ADDRSTRLEN];
+            QVERIFY(inet_ntop(AF_INET, a, expected, sizeof expected));
+            std::string ours;
+            pl::text::appendIPv4(ours, a);
+            QCOMPARE(ours, std::string(expected));
+        }
+    }
+
+    void secondsForms()
+    {
+        const struct
+        {
+            int64_t sec;
+            uint32_t nsec;
+            int digits;
+            const char *text;
+        } cases[] = {{0, 0, 6, "0.000000"},
+                     {0, 779000, 6, "0.000779"},
+                     {12, 999999999, 9, "12.999999999"},
+                     {12, 999999999, 3, "12.999"},
+                     {5, 123, 0, "5"},
+                     {-3, 0, 6, "-3.000000"},
+                     {-1, 500000000, 9, "-0.500000000"},
+                     {INT64_MIN, 0, 0, "-9223372036854775808"},
+                     {1120622255, 938066000, 9, "1120622255.938066000"}};
+        for (const auto &c : cases) {
+            std::string s;
+            pl::text::appendSecondsNs(s, c.sec, c.nsec, c.digits);
+            QCOMPARE(s, std::string(c.text));
+        }
+    }
+
+    void appenderKeepsOrder()
+    {
+        // Pieces larger than the appender's buffer, and flushes in between, keep their order.
+        std::string out = "<";
+        std::string expected = "<";
+        {
+            pl::text::StringAppender a(out);
+            for (int i = 0; i < 200; ++i) {
+                a.put("ab");
+                a.putUInt(uint64_t(i) * 1000003);
+                a.put(' ');
+                expected += "ab" + std::to_string(uint64_t(i) * 1000003) + ' ';
+                if (i % 50 == 0) {
+                    const std::string big(300 + i, char('a' + i % 26));
+                    a.put(big);
+                    expected += big;
+                }
+            }
+            a.flush();
+            QCOMPARE(out, expected);
+            out += '|'; // after flush(), direct writes land in order
+            expected += '|';
+            a.put("end");
+            expected += "end";
+        }
+        QCOMPARE(out, expected);
     }
 
     void escapedKeepsOneLine()

@@ -32,6 +32,7 @@
 #include "textformat.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <type_traits>
 
@@ -360,29 +361,81 @@ struct Segment
     bool mssSeen = false;
     bool mptcp = false;
     int8_t wsShift = -1;
-    std::string *info = nullptr; ///< where option summaries go (" MSS=1460")
-    std::string summary;         ///< "Options: (N bytes), ..." tail, tree mode only
+    text::StringAppender *info = nullptr; ///< where option summaries go (" MSS=1460")
+    std::string summary;                  ///< "Options: (N bytes), ..." tail, tree mode only
 };
 
-void appendFlagNames(std::string &out, uint16_t flags)
+/// "SYN, ACK" (or "<None>") at `o`: kMaxFlagNames bytes at most, and writeFlagNames() needs
+/// room for kMaxFlagNames + 39 (the rest is scratch). Names are copied as fixed-size blocks,
+/// with no strlen or call.
+constexpr size_t kMaxFlagNames = 52; // FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE, Reserved
+char *writeFlagNamesSlow(char *o, uint16_t flags);
+
+/// The names of every combination of the eight classic flags (FIN..CWR), built once: the
+/// Info column of every segment shows them.
+struct FlagNames
+{
+    uint8_t len;
+    char text[39]; // "FIN, SYN, RST, PSH, ACK, URG, ECE, CWR" and a scratch byte
+};
+const std::array<FlagNames, 256> &flagNameTable()
+{
+    static const std::array<FlagNames, 256> table = [] {
+        std::array<FlagNames, 256> t{};
+        for (unsigned f = 0; f < 256; ++f) {
+            char buf[kMaxFlagNames + 8];
+            const size_t n = size_t(writeFlagNamesSlow(buf, uint16_t(f)) - buf);
+            t[f].len = uint8_t(n);
+            std::memcpy(t[f].text, buf, n);
+        }
+        return t;
+    }();
+    return table;
+}
+
+char *writeFlagNames(char *o, uint16_t flags)
+{
+    if (flags & 0xff00)
+        return writeFlagNamesSlow(o, flags); // AE or Reserved: rare
+    const FlagNames &n = flagNameTable()[flags];
+    std::memcpy(o, n.text, sizeof n.text);
+    return o + n.len;
+}
+
+char *writeFlagNamesSlow(char *o, uint16_t flags)
 {
     static constexpr struct
     {
         uint16_t bit;
-        const char *name;
-    } kNames[] = {{kFin, "FIN"}, {kSyn, "SYN"}, {kRst, "RST"}, {kPsh, "PSH"}, {kAck, "ACK"},
-                  {kUrg, "URG"}, {kEce, "ECE"}, {kCwr, "CWR"}, {kAe, "AE"},   {kRes, "Reserved"}};
-    bool first = true;
+        uint8_t len;
+        char name[8];
+    } kNames[] = {{kFin, 3, "FIN"}, {kSyn, 3, "SYN"},
+                  {kRst, 3, "RST"}, {kPsh, 3, "PSH"},
+                  {kAck, 3, "ACK"}, {kUrg, 3, "URG"},
+                  {kEce, 3, "ECE"}, {kCwr, 3, "CWR"},
+                  {kAe, 2, "AE"},   {kRes, 8, {'R', 'e', 's', 'e', 'r', 'v', 'e', 'd'}}};
+    char *start = o;
     for (const auto &n : kNames) {
         if (!(flags & n.bit))
             continue;
-        if (!first)
-            out += ", ";
-        out += n.name;
-        first = false;
+        if (o != start) {
+            std::memcpy(o, ", ", 2);
+            o += 2;
+        }
+        std::memcpy(o, n.name, 8);
+        o += n.len;
     }
-    if (first)
-        out += "<None>";
+    if (o == start) {
+        std::memcpy(o, "<None>", 6);
+        o += 6;
+    }
+    return o;
+}
+
+void appendFlagNames(std::string &out, uint16_t flags)
+{
+    char buf[kMaxFlagNames + 39];
+    out.append(buf, size_t(writeFlagNames(buf, flags) - buf));
 }
 
 std::string bitLabel(uint64_t raw, uint64_t mask, int bits, std::string_view name,
@@ -411,8 +464,8 @@ template <class Make> void label(Dissection &d, Item it, Make &&make)
 
 /// An option's subtree: the item over the whole option plus Kind and Length children.
 template <class Make>
-Item optionItem(Dissection &d, Item parent, int field, const Reader &o, size_t at, size_t len,
-                Make &&make)
+Item optionItemToTree(Dissection &d, Item parent, int field, const Reader &o, size_t at, size_t len,
+                      Make &&make)
 {
     Item it = d.addBytes(parent, s_f[field], o, at, len);
     if (!it)
@@ -426,12 +479,29 @@ Item optionItem(Dissection &d, Item parent, int field, const Reader &o, size_t a
     return it;
 }
 
-void addSummary(Segment &s, const Dissection &d, std::string_view name)
+template <class Make>
+Item optionItem(Dissection &d, Item parent, int field, const Reader &o, size_t at, size_t len,
+                Make &&make)
 {
-    if (d.tree()) {
-        s.summary += ", ";
-        s.summary += name;
+    if (!parent) { // summary mode, every option of every segment: only the bounds check
+        o.require(at, len);
+        return {};
     }
+    return optionItemToTree(d, parent, field, o, at, len, make);
+}
+
+void appendSummary(std::string &summary, std::string_view name)
+{
+    summary += ", ";
+    summary += name;
+}
+
+/// The options' heading lists every option (tree mode only; summary mode runs this for every
+/// option of every segment, so the test is inline and the text built elsewhere).
+inline void addSummary(Segment &s, const Dissection &d, std::string_view name)
+{
+    if (d.tree())
+        appendSummary(s.summary, name);
 }
 
 /// RFC 8684 section 3: the MPTCP option's subtypes.
@@ -632,20 +702,20 @@ void dissectExperimental(Dissection &d, Item opts, const Reader &o, size_t at, s
             if (s.flags & kSyn)
                 d.expert(c, o, at + 4, len - 4, Severity::Note, ExpertGroup::Sequence,
                          "TCP SYN with TFO Cookie", 0, s_ei[TfoSyn]);
-            *s.info += " TFO=C";
+            s.info->put(" TFO=C");
         } else {
             d.addValue(it, s_f[TfoRequest], o, at + 2, 2, 0);
-            *s.info += " TFO=R";
+            s.info->put(" TFO=R");
         }
         return;
     }
     if (len > 4)
         d.addBytes(it, s_f[ExpData], o, at + 4, len - 4);
-    *s.info += " ExID=";
+    s.info->put(" ExID=");
     // Wireshark prints the ExID in upper-case hex without prefix or padding.
     char buf[8];
     const int n = snprintf(buf, sizeof buf, "%X", unsigned(exid));
-    s.info->append(buf, size_t(n > 0 ? n : 0));
+    s.info->put(std::string_view(buf, size_t(n > 0 ? n : 0)));
 }
 
 /// The options area `o` (all of it inside the header). Malformed lengths end the walk with
@@ -789,8 +859,8 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             });
             d.addUInt(it, s_f[MssVal], o, pos + 2, 2);
             addSummary(s, d, longName);
-            *s.info += " MSS=";
-            text::appendUInt(*s.info, mss);
+            s.info->put(" MSS=");
+            s.info->putUInt(mss);
             s.mssSeen = true;
             break;
         }
@@ -807,15 +877,15 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
                          "Window scale shift exceeds 14", 0, s_ei[WsInvalid]);
             d.flag(d.addValue(it, s_f[WsMult], o, pos + 2, 1, mult), Generated);
             addSummary(s, d, longName);
-            *s.info += " WS=";
-            text::appendUInt(*s.info, mult);
+            s.info->put(" WS=");
+            s.info->putUInt(mult);
             s.wsShift = int8_t(shift > 14 ? 14 : shift);
             break;
         }
         case 4:
             optionItem(d, opts, OptSackPerm, o, pos, len, "TCP Option - SACK permitted");
             addSummary(s, d, longName);
-            *s.info += " SACK_PERM";
+            s.info->put(" SACK_PERM");
             break;
         case 5: {
             std::string sackLabel; // tree mode only
@@ -823,10 +893,10 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             for (size_t b = 0; b < blocks; ++b) {
                 const size_t q = pos + 2 + b * 8;
                 const uint32_t le = o.u32(q) - s.sackBase, re = o.u32(q + 4) - s.sackBase;
-                *s.info += " SLE=";
-                text::appendUInt(*s.info, le);
-                *s.info += " SRE=";
-                text::appendUInt(*s.info, re);
+                s.info->put(" SLE=");
+                s.info->putUInt(le);
+                s.info->put(" SRE=");
+                s.info->putUInt(re);
                 if (d.tree()) {
                     sackLabel += ' ';
                     text::appendUInt(sackLabel, le);
@@ -858,17 +928,17 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             d.addUInt(it, s_f[TsVal], o, pos + 2, 4);
             d.addUInt(it, s_f[TsEcr], o, pos + 6, 4);
             addSummary(s, d, longName);
-            *s.info += " TSval=";
-            text::appendUInt(*s.info, tsval);
-            *s.info += " TSecr=";
-            text::appendUInt(*s.info, tsecr);
+            s.info->put(" TSval=");
+            s.info->putUInt(tsval);
+            s.info->put(" TSecr=");
+            s.info->putUInt(tsecr);
             break;
         }
         case 19: { // RFC 2385
             Item it = optionItem(d, opts, OptMd5, o, pos, len, "TCP Option - TCP MD5 signature");
             d.addBytes(it, s_f[Md5Digest], o, pos + 2, 16);
             addSummary(s, d, longName);
-            *s.info += " MD5";
+            s.info->put(" MD5");
             break;
         }
         case 30:
@@ -882,10 +952,10 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
                 if (s.flags & kSyn)
                     d.expert(c, o, pos + 2, len - 2, Severity::Note, ExpertGroup::Sequence,
                              "TCP SYN with TFO Cookie", 0, s_ei[TfoSyn]);
-                *s.info += " TFO=C";
+                s.info->put(" TFO=C");
             } else {
                 d.addValue(it, s_f[TfoRequest], o, pos, 2, 0);
-                *s.info += " TFO=R";
+                s.info->put(" TFO=R");
             }
             addSummary(s, d, longName);
             break;
@@ -958,11 +1028,14 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     d.addUInt(tcp, s_f[DstPort], r, 2, 2);
     d.flag(d.addUInt(tcp, s_f[Port], r, 0, 2), Hidden);
     d.flag(d.addUInt(tcp, s_f[Port], r, 2, 2), Hidden);
-    std::string &info = d.info();
-    info.clear();
-    text::appendUInt(info, sport);
-    info += " \xe2\x86\x92 "; // U+2192 RIGHTWARDS ARROW, as Wireshark writes it
-    text::appendUInt(info, dport);
+    // The Info column is built through an appender: it is most of the text of a summary line.
+    // It reaches the column when `info` goes out of scope (also on a BoundsError), and is
+    // flushed before the payload's dissector may write the column itself.
+    d.info().clear();
+    text::StringAppender info(d.info());
+    info.putUInt(sport);
+    info.put(" \xe2\x86\x92 "); // U+2192 RIGHTWARDS ARROW, as Wireshark writes it
+    info.putUInt(dport);
 
     std::string title; // the protocol item's label, built in tree mode only
     if (tcp) {
@@ -1062,13 +1135,13 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     }
 
     // Info: "[SYN, ACK] Seq=0 Ack=1 Win=65160", then Len= and option summaries.
-    info += " [";
-    appendFlagNames(info, flags);
-    info += "] Seq=";
-    text::appendUInt(info, seq);
+    info.put(" [");
+    info.commit(writeFlagNames(info.reserve(kMaxFlagNames + 39), flags));
+    info.put("] Seq=");
+    info.putUInt(seq);
     if (flags & kAck) {
-        info += " Ack=";
-        text::appendUInt(info, ack);
+        info.put(" Ack=");
+        info.putUInt(ack);
     }
 
     Item seqItem = d.addValue(tcp, s_f[Seq], r, 4, 4, seq);
@@ -1079,8 +1152,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     d.addUInt(tcp, s_f[SeqRaw], r, 4, 4);
 
     if (hlen < 20) {
-        info += " Win=";
-        text::appendUInt(info, window);
+        info.put(" Win=");
+        info.putUInt(window);
         std::string msg =
             "Bogus TCP header length (" + text::uintString(hlen) + ", must be at least 20)";
         Item hl = d.addValue(tcp, s_f[HdrLen], r, 12, 1, hlen);
@@ -1090,7 +1163,9 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                                        text::uintString(hlen / 4) + ")"));
         d.expert(hl ? hl : tcp, r, 12, 1, Severity::Error, ExpertGroup::Protocol, msg, Malformed,
                  s_ei[BogusHdrLen]);
-        info += ", bogus TCP header length (" + text::uintString(hlen) + ", must be at least 20)";
+        info.put(", bogus TCP header length (");
+        info.putUInt(hlen);
+        info.put(", must be at least 20)");
         if (tcp)
             d.setText(tcp, title + ", Seq: " + text::uintString(seq));
         return;
@@ -1186,8 +1261,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                   scale == -1 ? "Window size scaling factor: -1 (unknown)"
                               : "Window size scaling factor: -2 (no window scaling used)");
     }
-    info += " Win=";
-    text::appendUInt(info, calcWindow);
+    info.put(" Win=");
+    info.putUInt(calcWindow);
 
     // Checksum over the pseudo-header (RFC 9293 3.1), only when every byte was captured
     // and there is an IP layer to build the pseudo-header from.
@@ -1241,8 +1316,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                  "The urgent pointer field is nonzero while the URG flag is not set", 0,
                  s_ei[UrgentNonzero]);
     if (flags & kUrg) {
-        info += " Urg=";
-        text::appendUInt(info, urgent);
+        info.put(" Urg=");
+        info.putUInt(urgent);
     }
 
     if (tcp) {
@@ -1261,8 +1336,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         return;
     }
 
-    info += " Len=";
-    text::appendUInt(info, segLen);
+    info.put(" Len=");
+    info.putUInt(segLen);
 
     Segment s;
     s.flags = flags;
@@ -1281,6 +1356,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
 
     if (segLen == 0)
         return;
+    info.flush(); // the payload's dissector may write the column
     const Reader payload = r.sub(hlen);
     if (flags & kRst) {
         addResetCause(d, tcp, payload);

@@ -5,13 +5,42 @@
 // initial sequence numbers. Kept in the capture's Session; bounded so that a scan or a
 // hostile capture with millions of 5-tuples cannot grow memory without limit.
 
-#include "dissection.h"
+#include "dissect/dissection.h"
 
+#include <bit>
 #include <cstring>
 #include <deque>
 #include <unordered_map>
 
 namespace pl::proto {
+
+// The key's address comparisons run for every TCP and UDP packet; memcmp on 16 bytes is a
+// libc call each time. Eight bytes at a time, inline.
+inline uint64_t loadWord(const uint8_t *p)
+{
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+}
+inline bool equal16(const uint8_t *a, const uint8_t *b)
+{
+    return ((loadWord(a) ^ loadWord(b)) | (loadWord(a + 8) ^ loadWord(b + 8))) == 0;
+}
+/// memcmp(a, b, 16)'s sign: bytes in order, compared as big-endian words.
+inline int compare16(const uint8_t *a, const uint8_t *b)
+{
+    for (int i = 0; i < 16; i += 8) {
+        uint64_t x = loadWord(a + i), y = loadWord(b + i);
+        if (x != y) {
+            if constexpr (std::endian::native == std::endian::little) {
+                x = __builtin_bswap64(x);
+                y = __builtin_bswap64(y);
+            }
+            return x < y ? -1 : 1;
+        }
+    }
+    return 0;
+}
 
 /// A conversation's key, normalized so that both directions give the same key.
 struct ConversationKey
@@ -25,7 +54,7 @@ struct ConversationKey
     bool operator==(const ConversationKey &o) const
     {
         return version == o.version && portA == o.portA && portB == o.portB &&
-               std::memcmp(addrA, o.addrA, 16) == 0 && std::memcmp(addrB, o.addrB, 16) == 0;
+               equal16(addrA, o.addrA) && equal16(addrB, o.addrB);
     }
 
     /// The key for a packet from (net.src, srcPort) to (net.dst, dstPort); `reversed` is set
@@ -35,7 +64,7 @@ struct ConversationKey
     {
         ConversationKey k;
         k.version = net.version;
-        const int cmp = std::memcmp(net.src, net.dst, 16);
+        const int cmp = compare16(net.src, net.dst);
         reversed = cmp > 0 || (cmp == 0 && srcPort > dstPort);
         std::memcpy(k.addrA, reversed ? net.dst : net.src, 16);
         std::memcpy(k.addrB, reversed ? net.src : net.dst, 16);
@@ -51,11 +80,7 @@ struct ConversationKeyHash
     {
         // Eight bytes at a time with a multiply-xorshift mix: this runs for every TCP and
         // UDP packet, and byte-wise hashing of the 37-byte key showed in profiles.
-        auto word = [](const uint8_t *p) {
-            uint64_t w;
-            std::memcpy(&w, p, 8);
-            return w;
-        };
+        const auto word = loadWord;
         uint64_t h = k.version | uint64_t(k.portA) << 16 | uint64_t(k.portB) << 32;
         for (const uint64_t w :
              {word(k.addrA), word(k.addrA + 8), word(k.addrB), word(k.addrB + 8)}) {
