@@ -49,6 +49,9 @@ int main(int argc, char **argv)
 
     pl::MainWindow window;
     window.show();
+    // A session that crashed left its spool behind: offer it back on a plain start.
+    if (!capture && options.positionalArguments().isEmpty())
+        window.offerRecovery();
     if (capture) {
         pl::ipc::Config config;
         config.interfaces = options.values(interfaceOption);

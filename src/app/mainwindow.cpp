@@ -10,6 +10,7 @@
 #include "ui_mainwindow.h"
 
 #include <QActionGroup>
+#include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
@@ -21,6 +22,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
@@ -74,6 +76,7 @@ MainWindow::MainWindow(QWidget *parent)
     connectStartPage();
     connectActions();
     connectExport();
+    connectSpool();
     setUpContextMenus();
     restoreSettings();
     rebuildRecentMenu();
@@ -147,6 +150,10 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!maybeSaveSession(tr("before quitting"))) {
+        event->ignore();
+        return;
+    }
     endCapture();
     QSettings s;
     s.setValue(kGeometry, saveGeometry());
@@ -313,7 +320,7 @@ void MainWindow::connectActions()
         const ipc::Config last = loadCaptureConfig();
         if (last.interfaces.isEmpty())
             showCaptureOptions();
-        else
+        else if (maybeSaveSession(tr("before starting a new capture")))
             startCapture(last);
     });
     connect(m_ui->actionCaptureOptions, &QAction::triggered, this, &MainWindow::showCaptureOptions);
@@ -349,8 +356,10 @@ void MainWindow::connectActions()
 void MainWindow::connectStartPage()
 {
     StartPage *page = m_ui->startPage;
-    connect(page, &StartPage::captureRequested, this,
-            [this](const ipc::Config &config) { startCapture(config); });
+    connect(page, &StartPage::captureRequested, this, [this](const ipc::Config &config) {
+        if (maybeSaveSession(tr("before starting a new capture")))
+            startCapture(config);
+    });
     connect(page, &StartPage::openRequested, this, [this](const QString &path) { openFile(path); });
     connect(page, &StartPage::openDialogRequested, m_ui->actionOpen, &QAction::trigger);
     // The interface rates are sampled only while someone can see them.
@@ -382,7 +391,9 @@ bool MainWindow::showsStartPage() const
 
 void MainWindow::closeCapture()
 {
-    // File > Close: back to the start page. A capture's spool file stays on disk.
+    // File > Close: back to the start page, once unsaved packets are saved or discarded.
+    if (!maybeSaveSession(tr("before closing")))
+        return;
     endCapture();
     m_store->close();
     m_treeModel->clear();
@@ -482,6 +493,143 @@ bool MainWindow::exportPackets(const QString &target, const SessionExporter::Opt
         a->setEnabled(false);
     statusBar()->showMessage(tr("Writing %1…").arg(QDir::toNativeSeparators(target)));
     return true;
+}
+
+void MainWindow::connectSpool()
+{
+    // A full disk pauses the capture; what was captured stays, and the user resumes.
+    connect(m_capture, &CaptureController::spoolFailed, this, [this](const QString &message) {
+        m_statusFile->setText(tr("Capture paused: %1").arg(message));
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Capture Paused"), message,
+                                    QMessageBox::NoButton, this);
+        box->setInformativeText(tr("Nothing captured so far is lost. Free some space, then "
+                                   "resume; or stop the capture here."));
+        QPushButton *resume = box->addButton(tr("Resume"), QMessageBox::AcceptRole);
+        box->addButton(tr("Stop Capture"), QMessageBox::RejectRole);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::buttonClicked, this, [this, resume](QAbstractButton *b) {
+            if (b != resume) {
+                m_capture->stop();
+                return;
+            }
+            // Still full: the controller stays paused and says so again.
+            if (!m_capture->resume())
+                emit m_capture->spoolFailed(m_capture->errorString());
+        });
+        box->open();
+        updateCaptureActions();
+    });
+    connect(m_capture, &CaptureController::resumed, this, [this] {
+        m_statusFile->setText(tr("Capturing (resumed) into %1")
+                                  .arg(QDir::toNativeSeparators(m_capture->spoolPath())));
+        updateCaptureActions();
+    });
+    connect(m_capture, &CaptureController::limitReached, this,
+            [this](CaptureController::Limit, const QString &message) {
+                statusBar()->showMessage(message, 10000);
+            });
+    // A ring buffer goes on in a new file: the list follows it.
+    connect(m_capture, &CaptureController::spoolRotated, this,
+            [this](const QString &path) { m_store->follow(path); });
+    connect(m_capture, &CaptureController::ringFileDropped, this,
+            [this](const QString &, quint64 packets, quint64 total) {
+                statusBar()->showMessage(
+                    tr("Ring buffer: the oldest file's %1 packets were dropped, as set (%2 in "
+                       "all)")
+                        .arg(packets)
+                        .arg(total),
+                    10000);
+            });
+}
+
+void MainWindow::releaseSpool(bool deleteFile)
+{
+    if (m_capture->ownsSpool())
+        m_capture->release(deleteFile);
+    if (m_recovered.owns())
+        m_recovered.release(deleteFile);
+}
+
+bool MainWindow::maybeSaveSession(const QString &why)
+{
+    if (!hasUnsavedPackets()) {
+        // Saved, empty, or a file of the user's: a spool has nothing left to keep.
+        releaseSpool(true);
+        return true;
+    }
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved Packets"),
+                    tr("Do you want to save the captured packets %1?").arg(why),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Your captured packets will be lost if you don't save them."));
+    box.setDefaultButton(QMessageBox::Save);
+    const int answer = box.exec();
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (answer == QMessageBox::Discard) {
+        endCapture();
+        releaseSpool(true);
+        return true;
+    }
+    ExportDialog::Packets packets;
+    packets.count = quint64(m_store->count());
+    packets.markBits = m_packetModel->markBits();
+    ExportDialog dialog(ExportDialog::Purpose::SaveAs, packets, this);
+    dialog.setTargetPath(QDir::home().filePath(QStringLiteral("capture.pcapng")));
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    endCapture();
+    SessionExporter::Options options = dialog.options();
+    options.comments = m_store->editedComments();
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const SessionExporter::Result r =
+        SessionExporter::exportFile(m_store->filePath(), dialog.targetPath(), options);
+    QApplication::restoreOverrideCursor();
+    if (!r.ok) {
+        QMessageBox::warning(this, tr("Save Failed"),
+                             tr("The packets were not saved and are still here.\n%1").arg(r.error));
+        return false;
+    }
+    m_sessionSaved = true;
+    releaseSpool(true);
+    return true;
+}
+
+void MainWindow::offerRecovery()
+{
+    const QList<SpoolInfo> orphans = SpoolRecovery().orphans();
+    if (orphans.isEmpty())
+        return;
+    const SpoolInfo &newest = orphans.constLast();
+    QMessageBox box(QMessageBox::Question, tr("Recover Capture"),
+                    tr("PacketLens found %n capture(s) left behind by a session that ended "
+                       "unexpectedly.",
+                       nullptr, int(orphans.size())),
+                    QMessageBox::NoButton, this);
+    box.setInformativeText(
+        tr("The newest: %1 packets on %2, %3 to %4 (%5).")
+            .arg(newest.packets)
+            .arg(newest.interfaces.join(QStringLiteral(", ")),
+                 QLocale().toString(newest.first.toLocalTime(), QLocale::ShortFormat),
+                 QLocale().toString(newest.last.toLocalTime(), QLocale::ShortFormat),
+                 QDir::toNativeSeparators(newest.path)));
+    QPushButton *recover = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
+    QPushButton *discard = box.addButton(tr("Discard All"), QMessageBox::DestructiveRole);
+    box.addButton(tr("Later"), QMessageBox::RejectRole);
+    box.setDefaultButton(recover);
+    box.exec();
+    if (box.clickedButton() == discard) {
+        for (const SpoolInfo &o : orphans)
+            SpoolRecovery::discard(o.path);
+    } else if (box.clickedButton() == recover) {
+        QString error;
+        if (!maybeSaveSession(tr("before recovering another capture")))
+            return;
+        if (!SpoolRecovery::adopt(newest.path, m_recovered, &error)) {
+            QMessageBox::warning(this, tr("Recover Capture"), error);
+            return;
+        }
+        openFile(m_recovered.path(), false, false);
+    }
 }
 
 bool MainWindow::hasUnsavedPackets() const
@@ -655,9 +803,10 @@ void MainWindow::stepPacket(int delta)
     m_ui->packetList->selectRow(current < 0 ? 0 : std::clamp(current + delta, 0, rows - 1));
 }
 
-bool MainWindow::openFile(const QString &path, bool quiet)
+bool MainWindow::openFile(const QString &path, bool quiet, bool askToSave)
 {
-    // Opening a file ends a running capture first; its packets stay in the spool file.
+    if (askToSave && !maybeSaveSession(tr("before opening another file")))
+        return false;
     endCapture();
     m_treeModel->clear();
     m_ui->hexView->setData({});
@@ -850,7 +999,7 @@ void MainWindow::showCaptureOptions()
 {
     CaptureDialog dialog(this, m_ui->startPage->interfaceModel());
     dialog.setConfig(loadCaptureConfig());
-    if (dialog.exec() == QDialog::Accepted)
+    if (dialog.exec() == QDialog::Accepted && maybeSaveSession(tr("before starting a new capture")))
         startCapture(dialog.config());
 }
 

@@ -4,6 +4,7 @@
 #include "analysis/sessionexporter.h"
 #include "app/capturecontroller.h"
 #include "app/exportdialog.h"
+#include "app/spoolrecovery.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
 #include "ipc/messages.h"
@@ -42,7 +43,8 @@ public:
 
     /// Opens a capture file (the first rows show while the rest loads); false with a message
     /// in the status bar (and a dialog unless `quiet`) when it cannot be opened.
-    bool openFile(const QString &path, bool quiet = false);
+    /// With unsaved packets open, asks first (maybeSaveSession) unless `askToSave` is false.
+    bool openFile(const QString &path, bool quiet = false, bool askToSave = true);
     /// Starts a live capture through the helper; its packets are spooled to a pcapng file
     /// under the cache directory that the packet list follows. false with a message when
     /// it cannot start (errors the helper reports later arrive as a dialog).
@@ -79,6 +81,12 @@ public:
     SessionExporter *exporter() const { return m_exporter; }
     /// A capture's packets (or comments the user edited) not yet saved to a file of the user's.
     bool hasUnsavedPackets() const;
+    /// Before the packets go (closing, opening another file, a new capture): with unsaved
+    /// packets, asks Save / Discard / Cancel. true: go ahead (saved, or discarded and the spool
+    /// deleted); false: the user cancelled or saving failed, nothing changes.
+    bool maybeSaveSession(const QString &why);
+    /// Spool files a crashed session left behind: offers to recover them (at start-up).
+    void offerRecovery();
 
     /// Files opened lately, newest first (kept in QSettings).
     QStringList recentFiles() const;
@@ -103,6 +111,8 @@ private:
     void connectStartPage();
     void connectExport();
     void showExportDialog(ExportDialog::Purpose purpose);
+    void connectSpool();
+    void releaseSpool(bool deleteFile);
     void connectActions();
     void connectViewActions();
     void syncColumnActions();
@@ -148,6 +158,7 @@ private:
     SessionExporter *m_exporter;
     bool m_exportIsSave = false; ///< the running export saves the whole capture
     bool m_sessionSaved = false; ///< the capture's packets are in a file of the user's
+    SpoolOwner m_recovered;      ///< a crashed session's spool the user recovered
     QFont m_listFont, m_hexFont; ///< the unzoomed fonts
 };
 

@@ -7,6 +7,7 @@
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
 #include "app/prototreemodel.h"
+#include "app/spoolrecovery.h"
 #include "app/startpage.h"
 #include "capfile/capturefilereader.h"
 
@@ -29,6 +30,8 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeView>
+
+#include <functional>
 
 using pl::MainWindow;
 using pl::ProtoTreeModel;
@@ -71,6 +74,19 @@ void writeScript(const QString &path, const QByteArray &body)
     f.write("#!/bin/sh\n" + body);
     f.close();
     f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+}
+
+/// Answers the next modal dialog (a QMessageBox or a dialog's exec()) with `answer`.
+void answerNextDialog(std::function<void(QWidget *)> answer)
+{
+    QTimer::singleShot(0, [answer] {
+        QWidget *dialog = QApplication::activeModalWidget();
+        if (!dialog) { // not up yet: try again once the event loop turns
+            answerNextDialog(answer);
+            return;
+        }
+        answer(dialog);
+    });
 }
 
 } // namespace
@@ -483,6 +499,83 @@ private slots:
         QMessageBox *box = nullptr;
         QTRY_VERIFY((box = w.findChild<QMessageBox *>()) != nullptr);
         box->close();
+    }
+
+    void unsavedPacketsAskFirst()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        w.store()->setComments(0, {QStringLiteral("keep me")});
+        auto *close = w.findChild<QAction *>(QStringLiteral("actionClose"));
+
+        // Cancel: nothing changes.
+        answerNextDialog([](QWidget *dialog) {
+            auto *box = qobject_cast<QMessageBox *>(dialog);
+            QVERIFY(box && box->text().contains(QStringLiteral("save the captured packets")));
+            box->button(QMessageBox::Cancel)->click();
+        });
+        close->trigger();
+        QVERIFY(!w.showsStartPage());
+        QCOMPARE(w.packetModel()->rowCount(), 10);
+
+        // Save: the Save As dialog, then the file, then the start page.
+        const QString saved = dir.filePath(QStringLiteral("kept.pcapng"));
+        answerNextDialog([saved](QWidget *dialog) {
+            qobject_cast<QMessageBox *>(dialog)->button(QMessageBox::Save)->click();
+            answerNextDialog([saved](QWidget *next) {
+                auto *save = qobject_cast<pl::ExportDialog *>(next);
+                QVERIFY(save);
+                save->setTargetPath(saved);
+                save->accept();
+            });
+        });
+        close->trigger();
+        QTRY_VERIFY(w.showsStartPage());
+        pl::CaptureFileReader reader;
+        QVERIFY(reader.open(saved.toStdString()));
+        pl::CapturedPacket p;
+        QVERIFY(reader.next(p));
+        QCOMPARE(p.comments, std::vector<std::string>{"keep me"});
+    }
+
+    void recoverACrashedCapture()
+    {
+        // A spool nobody owns, as a crashed session leaves it.
+        QTemporaryDir cache;
+        const QByteArray savedCache = qgetenv("XDG_CACHE_HOME");
+        qputenv("XDG_CACHE_HOME", cache.path().toUtf8());
+        const QString spool = pl::CaptureController::spoolDirectory() +
+                              QStringLiteral("/capture-20261124-101010-4242.pcapng");
+        QVERIFY(QFile::copy(corpusFile("pcapng-test-generator/le_basic_test009.pcapng"), spool));
+        {
+            MainWindow w;
+            w.show();
+            answerNextDialog([](QWidget *dialog) {
+                auto *box = qobject_cast<QMessageBox *>(dialog);
+                QVERIFY(box && box->text().contains(QStringLiteral("left behind")));
+                for (QAbstractButton *b : box->buttons())
+                    if (b->text() == QStringLiteral("Recover"))
+                        b->click();
+            });
+            w.offerRecovery();
+            QVERIFY(!w.showsStartPage());
+            QTRY_VERIFY(!w.store()->isLoading());
+            QVERIFY(w.packetModel()->rowCount() > 0);
+            QVERIFY(w.hasUnsavedPackets()); // recovered, not yet saved anywhere
+            QVERIFY(pl::SpoolOwner::isOwned(spool));
+
+            // Discarding it deletes the spool for good.
+            answerNextDialog([](QWidget *dialog) {
+                qobject_cast<QMessageBox *>(dialog)->button(QMessageBox::Discard)->click();
+            });
+            w.findChild<QAction *>(QStringLiteral("actionClose"))->trigger();
+            QVERIFY(w.showsStartPage());
+            QVERIFY(!QFile::exists(spool));
+        }
+        qputenv("XDG_CACHE_HOME", savedCache);
     }
 
     void damagedAndRefusedFiles()
