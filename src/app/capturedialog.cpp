@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -16,6 +17,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <climits>
 
 namespace pl {
 
@@ -47,6 +49,8 @@ CaptureDialog::CaptureDialog(QWidget *parent, InterfaceListModel *model)
     m_message->setMinimumHeight(m_message->fontMetrics().height());
 
     const ipc::Config defaults;
+    m_snaplen->setObjectName(QStringLiteral("snaplen"));
+    m_buffer->setObjectName(QStringLiteral("buffer"));
     m_snaplen->setRange(MinSnaplen, MaxSnaplen);
     m_snaplen->setValue(int(defaults.snaplen));
     m_snaplen->setSuffix(tr(" bytes"));
@@ -70,10 +74,31 @@ CaptureDialog::CaptureDialog(QWidget *parent, InterfaceListModel *model)
     form->addRow(tr("&Buffer size:"), m_buffer);
     form->addRow(QString(), m_promiscuous);
 
+    // Wireshark's Output and Options tabs in one box: 0 means no limit.
+    auto *limits = new QGroupBox(tr("Stop and ring buffer"), this);
+    auto *limitsForm = new QFormLayout(limits);
+    auto limitBox = [this, limits](int maximum, const QString &suffix, const QString &none) {
+        auto *box = new QSpinBox(limits);
+        box->setRange(0, maximum);
+        box->setSuffix(suffix);
+        box->setSpecialValueText(none);
+        m_limitBoxes << box;
+        return box;
+    };
+    const QString noLimit = tr("no limit");
+    limitsForm->addRow(tr("Stop after &packets:"), limitBox(2000000000, {}, noLimit));
+    limitsForm->addRow(tr("Stop after &seconds:"), limitBox(30 * 86400, tr(" s"), noLimit));
+    limitsForm->addRow(tr("Stop after &MiB:"), limitBox(1 << 20, tr(" MiB"), noLimit));
+    limitsForm->addRow(tr("New &file every:"), limitBox(1 << 16, tr(" MiB"), tr("one file")));
+    limitsForm->addRow(tr("&Keep the newest:"), limitBox(10000, tr(" files"), tr("all files")));
+    m_limitBoxes.last()->setToolTip(tr("Older files are deleted, and their packets with them: "
+                                       "for long captures that must not fill the disk"));
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(interfacesLabel);
     layout->addWidget(m_interfaces, 1);
     layout->addLayout(form);
+    layout->addWidget(limits);
     layout->addWidget(m_buttons);
 
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -142,6 +167,25 @@ void CaptureDialog::updateState()
     const bool valid = m_filter->isValid();
     m_message->setText(valid ? QString() : m_filter->errorString());
     startButton()->setEnabled(valid && m_interfaces->selectionModel()->hasSelection());
+}
+
+CaptureLimits CaptureDialog::limits() const
+{
+    CaptureLimits l;
+    l.packets = quint64(m_limitBoxes[0]->value());
+    l.seconds = quint64(m_limitBoxes[1]->value());
+    l.megabytes = quint64(m_limitBoxes[2]->value());
+    l.ringFileMiB = quint64(m_limitBoxes[3]->value());
+    l.ringFiles = m_limitBoxes[4]->value();
+    return l;
+}
+
+void CaptureDialog::setLimits(const CaptureLimits &limits)
+{
+    const quint64 values[] = {limits.packets, limits.seconds, limits.megabytes, limits.ringFileMiB,
+                              quint64(std::max(limits.ringFiles, 0))};
+    for (int i = 0; i < m_limitBoxes.size(); ++i)
+        m_limitBoxes[i]->setValue(int(std::min<quint64>(values[i], quint64(INT_MAX))));
 }
 
 QTableView *CaptureDialog::interfaceView() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/capturecontroller.h"
 #include "ipc/messages.h"
 
 #include <QDialog>
@@ -33,6 +34,9 @@ public:
 
     /// What to start: the chosen interfaces in list order, the filter and the options.
     ipc::Config config() const;
+    /// Stop after N packets / seconds / MiB, and the ring buffer (0: no limit).
+    CaptureLimits limits() const;
+    void setLimits(const CaptureLimits &limits);
     /// Chooses `config`'s interfaces (those that still exist) and shows its filter and
     /// options; fields the dialog does not show (queue limit) pass through to config().
     void setConfig(const ipc::Config &config);
@@ -54,6 +58,7 @@ private:
     bool m_modelWasLive = false;
     ipc::Config m_base; ///< setConfig()'s, for the fields without a control
     InterfaceTable *m_interfaces;
+    QList<QSpinBox *> m_limitBoxes; ///< packets, seconds, MiB, ring file MiB, ring files
     CaptureFilterEdit *m_filter;
     QLabel *m_message;
     QSpinBox *m_snaplen;

@@ -112,6 +112,28 @@ void saveCaptureConfig(const ipc::Config &c)
     s.setValue(kCapture + QStringLiteral("bufferMiB"), c.bufferMiB);
 }
 
+void saveCaptureLimits(const CaptureLimits &l)
+{
+    QSettings s;
+    s.setValue(kCapture + QStringLiteral("limitPackets"), l.packets);
+    s.setValue(kCapture + QStringLiteral("limitSeconds"), l.seconds);
+    s.setValue(kCapture + QStringLiteral("limitMiB"), l.megabytes);
+    s.setValue(kCapture + QStringLiteral("ringFileMiB"), l.ringFileMiB);
+    s.setValue(kCapture + QStringLiteral("ringFiles"), l.ringFiles);
+}
+
+CaptureLimits loadCaptureLimits()
+{
+    QSettings s;
+    CaptureLimits l;
+    l.packets = s.value(kCapture + QStringLiteral("limitPackets"), 0).toULongLong();
+    l.seconds = s.value(kCapture + QStringLiteral("limitSeconds"), 0).toULongLong();
+    l.megabytes = s.value(kCapture + QStringLiteral("limitMiB"), 0).toULongLong();
+    l.ringFileMiB = s.value(kCapture + QStringLiteral("ringFileMiB"), 0).toULongLong();
+    l.ringFiles = s.value(kCapture + QStringLiteral("ringFiles"), 0).toInt();
+    return l;
+}
+
 ipc::Config loadCaptureConfig()
 {
     QSettings s;
@@ -365,6 +387,7 @@ void MainWindow::connectStartPage()
     // The interface rates are sampled only while someone can see them.
     connect(m_ui->pages, &QStackedWidget::currentChanged, this,
             [this, page] { page->setLive(m_ui->pages->currentWidget() == page && isVisible()); });
+    m_capture->setLimits(loadCaptureLimits());
     const ipc::Config last = loadCaptureConfig();
     page->setFilter(last.filter);
     page->setSelectedInterfaces(last.interfaces);
@@ -999,8 +1022,13 @@ void MainWindow::showCaptureOptions()
 {
     CaptureDialog dialog(this, m_ui->startPage->interfaceModel());
     dialog.setConfig(loadCaptureConfig());
-    if (dialog.exec() == QDialog::Accepted && maybeSaveSession(tr("before starting a new capture")))
+    dialog.setLimits(m_capture->limits());
+    if (dialog.exec() == QDialog::Accepted &&
+        maybeSaveSession(tr("before starting a new capture"))) {
+        m_capture->setLimits(dialog.limits());
+        saveCaptureLimits(dialog.limits());
         startCapture(dialog.config());
+    }
 }
 
 void MainWindow::updateCaptureActions()

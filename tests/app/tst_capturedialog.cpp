@@ -13,6 +13,8 @@
 #include <QTableView>
 #include <QTest>
 
+#include <algorithm>
+
 #include "fakeinterface.h"
 
 using pl::CaptureDialog;
@@ -77,10 +79,9 @@ private slots:
                           view->visualRect(model.index(3, 0)).center()); // not capturable
         QVERIFY(dialog.startButton()->isEnabled());
 
-        const QList<QSpinBox *> spins = dialog.findChildren<QSpinBox *>();
-        QCOMPARE(spins.size(), 2);
-        QSpinBox *snaplen = spins[0]->maximum() == 262144 ? spins[0] : spins[1];
-        QSpinBox *buffer = snaplen == spins[0] ? spins[1] : spins[0];
+        auto *snaplen = dialog.findChild<QSpinBox *>(QStringLiteral("snaplen"));
+        auto *buffer = dialog.findChild<QSpinBox *>(QStringLiteral("buffer"));
+        QVERIFY(snaplen && buffer);
         snaplen->selectAll();
         QTest::keyClicks(snaplen, QStringLiteral("1500"));
         buffer->setValue(128);
@@ -175,6 +176,23 @@ private slots:
             QVERIFY(model.isLive());
         }
         QVERIFY(!model.isLive());
+    }
+
+    void limitsRoundTrip()
+    {
+        InterfaceListModel model(fakeInterfaces);
+        CaptureDialog dialog(nullptr, &model);
+        QCOMPARE(dialog.limits(), pl::CaptureLimits{}); // no limits unless asked
+        const pl::CaptureLimits limits{
+            .packets = 1000, .seconds = 60, .megabytes = 0, .ringFileMiB = 100, .ringFiles = 5};
+        dialog.setLimits(limits);
+        QCOMPARE(dialog.limits(), limits);
+        // What the user sees: 0 reads as "no limit", the ring as files of 100 MiB, 5 kept.
+        const QList<QSpinBox *> boxes = dialog.findChildren<QSpinBox *>();
+        QVERIFY(std::any_of(boxes.begin(), boxes.end(),
+                            [](QSpinBox *b) { return b->text() == QStringLiteral("no limit"); }));
+        QVERIFY(std::any_of(boxes.begin(), boxes.end(),
+                            [](QSpinBox *b) { return b->text() == QStringLiteral("5 files"); }));
     }
 };
 
