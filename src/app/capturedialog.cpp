@@ -77,6 +77,7 @@ CaptureDialog::CaptureDialog(QWidget *parent, InterfaceListModel *model)
     // Wireshark's Output and Options tabs in one box: 0 means no limit.
     auto *limits = new QGroupBox(tr("Stop and ring buffer"), this);
     auto *limitsForm = new QFormLayout(limits);
+    limitsForm->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     auto limitBox = [this, limits](int maximum, const QString &suffix, const QString &none) {
         auto *box = new QSpinBox(limits);
         box->setRange(0, maximum);

@@ -109,7 +109,10 @@ ExportDialog::ExportDialog(Purpose purpose, const Packets &packets, QWidget *par
     m_problem->setWordWrap(true);
 
     auto *form = new QFormLayout;
-    form->addRow(tr("&File:"), pathRow);
+    auto *fileLabel = new QLabel(tr("&File:"), this); // a layout field gets no buddy by itself
+    fileLabel->setBuddy(m_path);
+    form->addRow(fileLabel, pathRow);
+    m_path->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 50);
     form->addRow(tr("&Format:"), m_format);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
