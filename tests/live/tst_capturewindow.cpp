@@ -2,11 +2,13 @@
 // pcapng file that the packet list follows, in network namespaces this test makes. Needs root
 // (CI runs as root); skips otherwise.
 
+#include "analysis/sessionexporter.h"
 #include "app/capturecontroller.h"
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
 #include "capfile/capturefilereader.h"
 #include "capture/netnsfixture.h"
+#include "cli/clirun.h"
 
 #include <QAction>
 #include <QLabel>
@@ -21,6 +23,35 @@
 #include <csignal>
 
 using namespace pltest;
+
+namespace {
+
+/// Namespaces a and b of the test's own, joined by veth va (10.99.N.1, in a) and vb
+/// (10.99.N.2, in b); removed with the object.
+struct VethPair
+{
+    explicit VethPair(const QString &name) : netns(name) {}
+    /// false (why says it) where namespaces cannot be made: the test skips.
+    bool addNamespaces()
+    {
+        a = netns.add(&why);
+        b = a.isEmpty() ? QString() : netns.add(&why);
+        return !b.isEmpty();
+    }
+    bool link(int subnet)
+    {
+        const QString net = QStringLiteral("10.99.%1.").arg(subnet);
+        return ipIn(a, QStringLiteral("link add va type veth peer name vb netns ") + b, &why) &&
+               ipIn(a, QStringLiteral("addr add ") + net + QStringLiteral("1/24 dev va"), &why) &&
+               ipIn(b, QStringLiteral("addr add ") + net + QStringLiteral("2/24 dev vb"), &why) &&
+               ipIn(a, QStringLiteral("link set va up"), &why) &&
+               ipIn(b, QStringLiteral("link set vb up"), &why);
+    }
+    Netns netns;
+    QString a, b, why;
+};
+
+} // namespace
 
 class TestCaptureWindow : public QObject
 {
@@ -40,17 +71,11 @@ private slots:
 
     void captureFollowStop()
     {
-        Netns netns(QStringLiteral("gui"));
-        QString why;
-        const QString a = netns.add(&why), b = a.isEmpty() ? QString() : netns.add(&why);
-        if (b.isEmpty())
-            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + why));
-        QVERIFY2(ipIn(a, QStringLiteral("link add va type veth peer name vb netns ") + b, &why) &&
-                     ipIn(a, QStringLiteral("addr add 10.99.4.1/24 dev va"), &why) &&
-                     ipIn(b, QStringLiteral("addr add 10.99.4.2/24 dev vb"), &why) &&
-                     ipIn(a, QStringLiteral("link set va up"), &why) &&
-                     ipIn(b, QStringLiteral("link set vb up"), &why),
-                 qPrintable(why));
+        VethPair pair(QStringLiteral("gui"));
+        if (!pair.addNamespaces())
+            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + pair.why));
+        QVERIFY2(pair.link(4), qPrintable(pair.why));
+        const QString &a = pair.a, &b = pair.b;
 
         // The helper inherits the namespace of the thread that starts it: this one.
         NetnsScope inA(a);
@@ -95,21 +120,64 @@ private slots:
         QCOMPARE(reader.packetCount(), uint64_t(20));
         QCOMPARE(reader.interfaces().size(), size_t(1));
         QCOMPARE(reader.interfaces().front().name, std::string("va"));
+
+        // The live capture saved in each capture format reads back with the same packets,
+        // bytes and times, by us and by tshark.
+        QTemporaryDir out;
+        const std::pair<const char *, pl::SessionExporter::Format> formats[] = {
+            {"live.pcapng", pl::SessionExporter::Format::PcapNg},
+            {"live.pcap", pl::SessionExporter::Format::PcapUsec},
+            {"live-ns.pcap", pl::SessionExporter::Format::PcapNsec},
+        };
+        const QString tshark = tsharkPath();
+        const QStringList fields{QStringLiteral("-T"), QStringLiteral("fields"),
+                                 QStringLiteral("-e"), QStringLiteral("frame.time_epoch"),
+                                 QStringLiteral("-e"), QStringLiteral("frame.len"),
+                                 QStringLiteral("-e"), QStringLiteral("data.data")};
+        const RunResult original =
+            tshark.isEmpty()
+                ? RunResult{}
+                : runProgram(tshark, QStringList{QStringLiteral("-r"), spool} + fields);
+        for (const auto &[name, format] : formats) {
+            const QString target = out.filePath(QString::fromLatin1(name));
+            pl::SessionExporter::Options options;
+            options.format = format;
+            QSignalSpy done(w.exporter(), &pl::SessionExporter::finished);
+            QVERIFY(w.exportPackets(target, options));
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+            QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+            pl::CaptureFileReader back;
+            QVERIFY2(back.open(target.toStdString()), back.error().c_str());
+            QVERIFY(reader.open(spool.toStdString()));
+            pl::CapturedPacket p, q;
+            int n = 0;
+            while (back.next(p)) {
+                QVERIFY(reader.next(q));
+                QCOMPARE(p.bytes, q.bytes);
+                QCOMPARE(p.frame.tsSec, q.frame.tsSec);
+                const uint32_t nsec = format == pl::SessionExporter::Format::PcapUsec
+                                          ? q.frame.tsNsec / 1000 * 1000
+                                          : q.frame.tsNsec;
+                QCOMPARE(p.frame.tsNsec, nsec);
+                ++n;
+            }
+            QCOMPARE(n, 20);
+            if (!tshark.isEmpty() && format != pl::SessionExporter::Format::PcapUsec) {
+                const RunResult copy =
+                    runProgram(tshark, QStringList{QStringLiteral("-r"), target} + fields);
+                QCOMPARE(copy.out, original.out);
+                QCOMPARE(copy.out.count('\n'), 20);
+            }
+        }
     }
 
     void restartStartsAgainAndKeepsTheSpool()
     {
-        Netns netns(QStringLiteral("restart"));
-        QString why;
-        const QString a = netns.add(&why), b = a.isEmpty() ? QString() : netns.add(&why);
-        if (b.isEmpty())
-            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + why));
-        QVERIFY2(ipIn(a, QStringLiteral("link add va type veth peer name vb netns ") + b, &why) &&
-                     ipIn(a, QStringLiteral("addr add 10.99.6.1/24 dev va"), &why) &&
-                     ipIn(b, QStringLiteral("addr add 10.99.6.2/24 dev vb"), &why) &&
-                     ipIn(a, QStringLiteral("link set va up"), &why) &&
-                     ipIn(b, QStringLiteral("link set vb up"), &why),
-                 qPrintable(why));
+        VethPair pair(QStringLiteral("restart"));
+        if (!pair.addNamespaces())
+            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + pair.why));
+        QVERIFY2(pair.link(6), qPrintable(pair.why));
+        const QString &a = pair.a, &b = pair.b;
         NetnsScope inA(a);
         pl::MainWindow w;
         w.show();
@@ -161,17 +229,11 @@ private slots:
 
     void helperCrashKeepsWhatWasCaptured()
     {
-        Netns netns(QStringLiteral("crash"));
-        QString why;
-        const QString a = netns.add(&why), b = a.isEmpty() ? QString() : netns.add(&why);
-        if (b.isEmpty())
-            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + why));
-        QVERIFY2(ipIn(a, QStringLiteral("link add va type veth peer name vb netns ") + b, &why) &&
-                     ipIn(a, QStringLiteral("addr add 10.99.5.1/24 dev va"), &why) &&
-                     ipIn(b, QStringLiteral("addr add 10.99.5.2/24 dev vb"), &why) &&
-                     ipIn(a, QStringLiteral("link set va up"), &why) &&
-                     ipIn(b, QStringLiteral("link set vb up"), &why),
-                 qPrintable(why));
+        VethPair pair(QStringLiteral("crash"));
+        if (!pair.addNamespaces())
+            QSKIP(qPrintable(QStringLiteral("cannot make network namespaces here: ") + pair.why));
+        QVERIFY2(pair.link(5), qPrintable(pair.why));
+        const QString &a = pair.a, &b = pair.b;
         NetnsScope inA(a);
         pl::MainWindow w;
         QSignalSpy failed(w.captureController(), &pl::CaptureController::failed);
