@@ -25,7 +25,10 @@ bool PacketCopier::addInterfaces()
     const auto &ifs = m_reader.interfaces();
     while (m_ids.size() < ifs.size()) {
         const CaptureInterface &i = ifs[m_ids.size()];
-        const int id = m_writer.addInterface({i.linkType, i.snapLen, i.name, i.description});
+        // The source's time resolution, so that every time stamp it held fits again, exactly
+        // (a µs interface reaches the year 586524, ns ones stop in 2554).
+        const int id = m_writer.addInterface(
+            {i.linkType, i.snapLen, i.name, i.description, i.tsUnitsPerSecond});
         if (id < 0) {
             m_error = m_writer.error();
             return false;
@@ -316,7 +319,7 @@ SessionExporter::Result SessionExporter::exportFile(const QString &source, const
 
     std::string out;
     out.reserve(kFlushAt + 65536);
-    print::JsonPrinter json;
+    print::JsonPrinter json(o.jsonRaw);
     print::TextPrinter text({o.textSummary, o.textDetails, o.textBytes});
     if (o.format == Format::Csv)
         print::appendCsvHeader(out);

@@ -80,7 +80,7 @@ public:
         PcapUsec, ///< pcap, microseconds (time stamps cut, comments dropped)
         PcapNsec, ///< pcap with nanosecond time stamps
         Csv,      ///< Wireshark's Export Packet Dissections > As CSV
-        Json,     ///< the same JSON as `packetlens-cli -T json`
+        Json,     ///< the same JSON as `packetlens-cli -T json` (`-x` with Options::jsonRaw)
         Text,     ///< Wireshark's Export Packet Dissections > As Plain Text
         CArrays,  ///< Wireshark's Export Packet Dissections > As C Arrays
     };
@@ -100,6 +100,10 @@ public:
         bool textDetails = true;                ///< the details tree, all expanded
         bool textBytes = false;                 ///< the hex dump
         bool tcpRelativeSequenceNumbers = true; ///< as the packet list shows them
+        /// JSON: each field's bytes, offset, length, bitmask and type as `"name_raw": [...]`
+        /// (`packetlens-cli -T json -x`, tshark's form). On, because an export is read for
+        /// where each field lies, not only for its value.
+        bool jsonRaw = true;
     };
 
     struct Result

@@ -200,8 +200,10 @@ bool CaptureController::resume()
         m_session->stop();
         sessionEnded(m_generation);
     }
-    if (m_spool.isOpen() && m_spool.hasIoError() && !m_spool.clearError())
+    if (m_spool.isOpen() && m_spool.hasIoError() && !m_spool.clearError()) {
+        m_closedBytes += m_spool.bytesWritten(); // still counts towards the MiB limit
         m_spool.close(); // could not be cut back to a clean end: go on in a new file
+    }
     if (!m_spool.isOpen()) {
         if (!openSpoolFile(&m_error))
             return false;
@@ -225,6 +227,7 @@ bool CaptureController::resume()
         return false;
     }
     setPaused(false);
+    m_error.clear(); // the failure that paused it is over
     return true;
 }
 
@@ -360,6 +363,7 @@ bool CaptureController::rotate()
 {
     const quint64 bytes = m_spool.bytesWritten();
     if (!m_spool.close()) {
+        m_closedBytes += bytes;
         spoolError();
         return false;
     }
@@ -386,7 +390,9 @@ bool CaptureController::rotate()
 
 void CaptureController::spoolError()
 {
-    if (m_spool.hasIoError() || !m_spool.isOpen())
+    // The writer's reason when it has one; else what the caller set (a new file that could
+    // not be made says why there).
+    if ((m_spool.hasIoError() || !m_spool.isOpen()) && !m_spool.error().empty())
         m_error = QString::fromStdString(m_spool.error());
     if (m_error.isEmpty())
         m_error = tr("the spool file cannot be written");
@@ -410,6 +416,8 @@ void CaptureController::spoolError()
                                 .arg(m_error);
     if (m_session)
         m_session->requestStop();
+    if (m_finishing)
+        return; // the capture is ending: finishPaused() reports what is lost
     const bool wasPaused = std::exchange(m_paused, true);
     emit spoolFailed(message);
     if (!wasPaused)
@@ -458,18 +466,22 @@ void CaptureController::finishPaused()
 {
     if (!m_paused)
         return;
-    // One last try (the user may have freed space); what still cannot be written is lost.
+    // One last try (the user may have freed space); what still cannot be written is lost,
+    // and said so.
+    m_finishing = true;
     if (!m_queue.isEmpty() && m_spool.isOpen() && m_spool.clearError()) {
         m_queueWritten = 0;
         writeQueue();
     }
+    m_finishing = false;
+    m_paused = false;
     if (!m_queue.isEmpty()) {
         m_error = tr("%n packet(s) could not be written to the spool file and are lost: %1",
                      nullptr, int(m_queue.size()))
                       .arg(QString::fromStdString(m_spool.error()));
         m_queue.clear();
+        emit failed(m_error, {}, false);
     }
-    m_paused = false;
     finishCapture();
 }
 

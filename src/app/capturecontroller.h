@@ -192,6 +192,7 @@ private:
     QString m_error;
     quint64 m_generation = 0; ///< counts sessions started
     bool m_paused = false;
+    bool m_finishing = false; ///< finishPaused() makes its last try: no new pause
     bool m_limitHit = false;
     bool m_stopRequested = false;
     bool m_resuming = false;

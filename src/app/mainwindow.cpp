@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -27,6 +28,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -40,7 +42,8 @@ namespace pl {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_store(new PacketStore(this)),
       m_packetModel(new PacketListModel(m_store, this)), m_treeModel(new ProtoTreeModel(this)),
-      m_capture(new CaptureController(this)), m_exporter(new SessionExporter(this))
+      m_capture(new CaptureController(this)), m_exporter(new SessionExporter(this)),
+      m_spoolDirectory(CaptureController::spoolDirectory())
 {
     m_ui->setupUi(this);
     m_ui->packetList->setModel(m_packetModel);
@@ -369,8 +372,6 @@ void MainWindow::connectActions()
         m_captureClock.invalidate();
         updateCaptureActions();
         updateStatus();
-        if (std::exchange(m_restartPending, false))
-            startCapture(m_capture->config());
     });
     connect(&m_durationTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
 }
@@ -456,13 +457,17 @@ void MainWindow::connectExport()
                 enable();
                 const SessionExporter::Result &r = m_exporter->result();
                 if (ok) {
-                    if (std::exchange(m_exportIsSave, false))
-                        m_sessionSaved = true;
+                    // A whole save covers the packets it had, of that session only.
+                    if (m_pendingSave.source == m_store->filePath()) {
+                        m_saved = m_pendingSave;
+                        m_commentsDirty = false;
+                    }
+                    m_pendingSave = {};
                     statusBar()->showMessage(tr("%n packet(s) written", nullptr, int(r.packets)),
                                              5000);
                     return;
                 }
-                m_exportIsSave = false;
+                m_pendingSave = {};
                 if (r.cancelled) {
                     statusBar()->showMessage(tr("Export cancelled; nothing was written"), 5000);
                     return;
@@ -492,15 +497,19 @@ void MainWindow::showExportDialog(ExportDialog::Purpose purpose)
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QString target = dialog.targetPath();
-    if (QFileInfo::exists(target) &&
-        QMessageBox::question(this, dialog.windowTitle(),
-                              tr("%1 already exists. Replace it?").arg(target)) != QMessageBox::Yes)
+    if (!confirmReplace(target, dialog.windowTitle()))
         return;
-    SessionExporter::Options options = dialog.options();
-    const bool wholeCapture =
-        purpose == ExportDialog::Purpose::SaveAs && dialog.choice() == ExportDialog::Choice::All;
-    if (exportPackets(target, options))
-        m_exportIsSave = wholeCapture;
+    const SessionExporter::Options options = dialog.options();
+    if (exportPackets(target, options) && purpose == ExportDialog::Purpose::SaveAs &&
+        dialog.choice() == ExportDialog::Choice::All)
+        m_pendingSave = {m_store->filePath(), m_store->count()};
+}
+
+bool MainWindow::confirmReplace(const QString &target, const QString &title)
+{
+    return !QFileInfo::exists(target) ||
+           QMessageBox::question(this, title, tr("%1 already exists. Replace it?").arg(target)) ==
+               QMessageBox::Yes;
 }
 
 bool MainWindow::exportPackets(const QString &target, const SessionExporter::Options &options)
@@ -535,9 +544,17 @@ void MainWindow::connectSpool()
                 m_capture->stop();
                 return;
             }
-            // Still full: the controller stays paused and says so again.
-            if (!m_capture->resume())
-                emit m_capture->spoolFailed(m_capture->errorString());
+            // Still full: the controller stays paused and says so itself (a new banner); any
+            // other reason comes here.
+            bool reported = false;
+            const QMetaObject::Connection c = connect(m_capture, &CaptureController::spoolFailed,
+                                                      this, [&reported] { reported = true; });
+            const bool resumed = m_capture->resume();
+            disconnect(c);
+            if (!resumed && !reported)
+                QMessageBox::warning(
+                    this, tr("Capture Paused"),
+                    tr("The capture cannot resume: %1").arg(m_capture->errorString()));
         });
         box->open();
         updateCaptureActions();
@@ -580,41 +597,89 @@ bool MainWindow::maybeSaveSession(const QString &why)
         releaseSpool(true);
         return true;
     }
+    const bool capturing = m_capture->isCapturing() || m_capture->isPaused();
     QMessageBox box(QMessageBox::Warning, tr("Unsaved Packets"),
-                    tr("Do you want to save the captured packets %1?").arg(why),
+                    capturing ? tr("Do you want to stop the capture and save the captured "
+                                   "packets %1?")
+                                    .arg(why)
+                              : tr("Do you want to save the captured packets %1?").arg(why),
                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
     box.setInformativeText(tr("Your captured packets will be lost if you don't save them."));
     box.setDefaultButton(QMessageBox::Save);
     const int answer = box.exec();
     if (answer == QMessageBox::Cancel)
         return false;
+    // Either way the capture ends first, so that a save holds every packet captured.
+    endCapture();
     if (answer == QMessageBox::Discard) {
-        endCapture();
         releaseSpool(true);
         return true;
     }
     ExportDialog::Packets packets;
-    packets.count = quint64(m_store->count());
+    packets.count = std::max<quint64>(quint64(m_store->count()), m_capture->captured());
     packets.markBits = m_packetModel->markBits();
     ExportDialog dialog(ExportDialog::Purpose::SaveAs, packets, this);
     dialog.setTargetPath(QDir::home().filePath(QStringLiteral("capture.pcapng")));
-    if (dialog.exec() != QDialog::Accepted)
-        return false;
-    endCapture();
+    do {
+        if (dialog.exec() != QDialog::Accepted)
+            return false;
+    } while (!confirmReplace(dialog.targetPath(), dialog.windowTitle()));
     SessionExporter::Options options = dialog.options();
+    if (dialog.choice() == ExportDialog::Choice::All)
+        options.range = PacketRange::fromSpans({PacketRange::Span{}}); // all the spool holds
     options.comments = m_store->editedComments();
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const SessionExporter::Result r =
-        SessionExporter::exportFile(m_store->filePath(), dialog.targetPath(), options);
-    QApplication::restoreOverrideCursor();
+    const SessionExporter::Result r = exportAndWait(dialog.targetPath(), options);
     if (!r.ok) {
-        QMessageBox::warning(this, tr("Save Failed"),
-                             tr("The packets were not saved and are still here.\n%1").arg(r.error));
+        QMessageBox::warning(
+            this, tr("Save Failed"),
+            r.cancelled ? tr("The save was cancelled; the packets are still "
+                             "here.")
+                        : tr("The packets were not saved and are still here.\n%1").arg(r.error));
         return false;
     }
-    m_sessionSaved = true;
-    releaseSpool(true);
+    if (r.sourceDamaged) {
+        // The packets before the damage are saved; the spool stays for a closer look.
+        QMessageBox::warning(
+            this, tr("Save"),
+            tr("The capture's spool file is damaged; the %1 packets before the "
+               "damage were saved. The spool file stays in %2.\n%3")
+                .arg(r.packets)
+                .arg(QDir::toNativeSeparators(m_store->filePath()), r.sourceError));
+        releaseSpool(false);
+        return true;
+    }
+    // A ring buffer's older files were not in the list, so they are not in the save: keep them.
+    const bool olderRingFiles = m_capture->spoolPaths().size() > 1;
+    if (olderRingFiles)
+        QMessageBox::information(this, tr("Save"),
+                                 tr("The newest ring buffer file was saved; the older ones stay "
+                                    "in %1 and are offered for recovery.")
+                                     .arg(QDir::toNativeSeparators(m_spoolDirectory)));
+    releaseSpool(!olderRingFiles);
     return true;
+}
+
+SessionExporter::Result MainWindow::exportAndWait(const QString &target,
+                                                  const SessionExporter::Options &options)
+{
+    // A worker writes while a modal progress dialog keeps the window alive and can cancel.
+    SessionExporter exporter;
+    QProgressDialog progress(tr("Saving %1…").arg(QDir::toNativeSeparators(target)), tr("Cancel"),
+                             0, 1000, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    connect(&exporter, &SessionExporter::progress, &progress,
+            [&progress](qint64 d, qint64 t) { progress.setValue(t > 0 ? int(d * 1000 / t) : 0); });
+    connect(&progress, &QProgressDialog::canceled, &exporter, &SessionExporter::cancel);
+    QEventLoop loop;
+    connect(&exporter, &SessionExporter::finished, &loop, &QEventLoop::quit);
+    if (!exporter.start(m_store->filePath(), target, options)) {
+        SessionExporter::Result busy;
+        busy.error = tr("an export is already running");
+        return busy;
+    }
+    loop.exec();
+    return exporter.result();
 }
 
 void MainWindow::offerRecovery()
@@ -657,8 +722,16 @@ void MainWindow::offerRecovery()
 
 bool MainWindow::hasUnsavedPackets() const
 {
-    const bool capture = m_store->filePath().startsWith(CaptureController::spoolDirectory());
-    return m_store->count() > 0 && !m_sessionSaved && (capture || m_store->hasEditedComments());
+    const qsizetype n = m_store->count();
+    const bool capturing = m_capture->isCapturing() || m_capture->isPaused();
+    if (n == 0 && !(capturing && m_capture->captured() > 0))
+        return false;
+    if (m_commentsDirty)
+        return true;
+    if (!m_store->filePath().startsWith(m_spoolDirectory + QLatin1Char('/')))
+        return false; // a file of the user's, as it was
+    // A capture (or a recovered one): unsaved unless a whole save covered what is there now.
+    return capturing || m_saved.source != m_store->filePath() || m_saved.packets < n;
 }
 
 void MainWindow::connectViewActions()
@@ -801,7 +874,7 @@ void MainWindow::connectSortingAndMarks()
             m_store->setComments(row, {});
     });
     connect(m_store, &PacketStore::commentsChanged, this, [this](qsizetype row) {
-        m_sessionSaved = false; // the edit is not in any file of the user's yet
+        m_commentsDirty = true; // the edit is not in any file of the user's yet
         if (m_packetModel->storeRow(m_ui->packetList->currentIndex().row()) == row)
             showPacket(m_ui->packetList->currentIndex().row());
     });
@@ -845,7 +918,8 @@ bool MainWindow::openFile(const QString &path, bool quiet, bool askToSave)
     const QString name = QFileInfo(path).fileName();
     setWindowTitle(tr("%1 — PacketLens").arg(name));
     m_captureMs = -1;
-    m_sessionSaved = false;
+    m_saved = {};
+    m_commentsDirty = false;
     m_ui->pages->setCurrentWidget(m_ui->packetsPage);
     addRecentFile(path);
     m_statusFile->setText(QDir::toNativeSeparators(path));
@@ -981,7 +1055,8 @@ bool MainWindow::startCapture(const ipc::Config &config, CaptureController::Laun
         return false;
     }
     saveCaptureConfig(config);
-    m_sessionSaved = false;
+    m_saved = {};
+    m_commentsDirty = false;
     m_store->close();
     m_treeModel->clear();
     m_ui->hexView->setData({});
@@ -995,13 +1070,11 @@ bool MainWindow::startCapture(const ipc::Config &config, CaptureController::Laun
 void MainWindow::stopCapture()
 {
     // Returns at once: the last packets and the final counts arrive through the event loop.
-    m_restartPending = false;
     m_capture->stop();
 }
 
 void MainWindow::endCapture()
 {
-    m_restartPending = false;
     m_capture->stopAndWait();
 }
 
@@ -1009,13 +1082,10 @@ void MainWindow::restartCapture()
 {
     if (!m_capture->isCapturing())
         return;
-    // The running capture ends normally (its spool file stays); the same options start again
-    // once the helper is gone.
-    m_capture->stop();
-    if (m_capture->isCapturing())
-        m_restartPending = true;
-    else
-        startCapture(m_capture->config());
+    // Like Wireshark: the running capture's packets are saved or discarded first.
+    const ipc::Config config = m_capture->config();
+    if (maybeSaveSession(tr("before restarting")))
+        startCapture(config);
 }
 
 void MainWindow::showCaptureOptions()

@@ -111,6 +111,11 @@ private:
     void connectStartPage();
     void connectExport();
     void showExportDialog(ExportDialog::Purpose purpose);
+    /// Asks before a save replaces an existing file; true: go ahead.
+    bool confirmReplace(const QString &target, const QString &title);
+    /// Exports in a worker behind a modal progress dialog (with Cancel) and returns the result.
+    SessionExporter::Result exportAndWait(const QString &target,
+                                          const SessionExporter::Options &options);
     void connectSpool();
     void releaseSpool(bool deleteFile);
     void connectActions();
@@ -148,18 +153,25 @@ private:
     QLabel *m_statusFile;
     QProgressBar *m_progress;
     QToolButton *m_cancel;
-    QSet<QString> m_expanded;      ///< tree branches the user opened, kept across packets
-    bool m_autoScroll = true;      ///< while capturing: keep the newest packet in view
-    bool m_restartPending = false; ///< Restart: start again when the helper is gone
-    QElapsedTimer m_captureClock;  ///< runs while capturing
-    qint64 m_captureMs = -1;       ///< the last capture's duration (-1: none)
-    QTimer m_durationTimer;        ///< ticks the duration in the status bar
+    QSet<QString> m_expanded;     ///< tree branches the user opened, kept across packets
+    bool m_autoScroll = true;     ///< while capturing: keep the newest packet in view
+    QElapsedTimer m_captureClock; ///< runs while capturing
+    qint64 m_captureMs = -1;      ///< the last capture's duration (-1: none)
+    QTimer m_durationTimer;       ///< ticks the duration in the status bar
     int m_zoom = 0;
     SessionExporter *m_exporter;
-    bool m_exportIsSave = false; ///< the running export saves the whole capture
-    bool m_sessionSaved = false; ///< the capture's packets are in a file of the user's
-    SpoolOwner m_recovered;      ///< a crashed session's spool the user recovered
-    QFont m_listFont, m_hexFont; ///< the unzoomed fonts
+    /// A whole save of a session: its source file and how many packets it held.
+    struct Saved
+    {
+        QString source;
+        qsizetype packets = -1;
+    };
+    Saved m_saved;                ///< what the last whole save of this session covered
+    Saved m_pendingSave;          ///< the whole save running now
+    bool m_commentsDirty = false; ///< comments edited since the last whole save
+    QString m_spoolDirectory;     ///< where captures spool (a capture's file is in there)
+    SpoolOwner m_recovered;       ///< a crashed session's spool the user recovered
+    QFont m_listFont, m_hexFont;  ///< the unzoomed fonts
 };
 
 } // namespace pl

@@ -14,8 +14,9 @@
 //   +---------------------------------------------------------------+
 //
 // Everything is written in host byte order: the SHB's byte-order magic and the pcap magic
-// tell readers which one that is. Interfaces get if_tsresol = 9, so time stamps are
-// nanoseconds since 1970 in 64 bits (good until 2554); pcap's 32-bit seconds end in 2106.
+// tell readers which one that is. Interfaces get the if_tsresol their caller asks for
+// (default 9: nanoseconds since 1970 in 64 bits, good until 2554; an exported µs interface
+// stays µs, good until the year 586524); pcap's 32-bit seconds end in 2106.
 
 #include "capfile/capturefilewriter.h"
 
@@ -74,6 +75,32 @@ size_t optionLength(const std::string &s)
     while (n > 0 && (uint8_t(s[n]) & 0xC0) == 0x80)
         --n;
     return n;
+}
+
+/// if_tsresol's byte for `units` per second: 10^-n seconds is n, 2^-n is 0x80 | n. -1 when
+/// `units` is neither (the reader's 10^0..10^19 and 2^1..2^63).
+int tsResolCode(uint64_t units)
+{
+    uint64_t p = 1;
+    for (int n = 0; n <= 19; ++n, p *= 10)
+        if (p == units)
+            return n;
+    if (units >= 2 && (units & (units - 1)) == 0)
+        return 0x80 | __builtin_ctzll(units);
+    return -1;
+}
+
+/// Time stamp in `units` per second, in 128 bits so that nothing overflows before the caller
+/// checks the range. Rounded down, unless one unit more reads back (as the reader rounds:
+/// down to whole ns) as exactly `nsec`: then that one, so that a time read from a 2^-n
+/// interface, which the reader rounded down to ns, gets its original count back.
+U128 unitsSinceEpoch(uint64_t sec, uint32_t nsec, uint64_t units)
+{
+    const U128 scaled = U128(nsec) * units;
+    U128 frac = scaled / kNsPerSec;
+    if (scaled % kNsPerSec != 0 && (frac + 1) * kNsPerSec / units == nsec)
+        ++frac;
+    return U128(sec) * units + frac;
 }
 
 size_t optionSize(size_t valueLength)
@@ -255,6 +282,7 @@ int CaptureFileWriter::addInterface(const WriterInterface &ifc)
             return -1;
         }
         WriterInterface stored = ifc;
+        stored.tsUnitsPerSecond = m_format == Format::PcapNsec ? kNsPerSec : 1000000u;
         if (stored.snapLen == 0)
             stored.snapLen = kDefaultSnapLen;
         appendU32(m_format == Format::PcapNsec ? kPcapMagicNsec : kPcapMagicUsec);
@@ -270,9 +298,19 @@ int CaptureFileWriter::addInterface(const WriterInterface &ifc)
         return 0;
     }
 
+    const int tsResol = tsResolCode(ifc.tsUnitsPerSecond);
+    if (tsResol < 0) {
+        usage("time stamp resolution of " + std::to_string(ifc.tsUnitsPerSecond) +
+              " units per second is neither a power of 10 nor a power of 2");
+        return -1;
+    }
+    // 10^-6 is pcapng's default: tshark and editcap leave the option out for it, and so do we.
+    const bool writeTsResol = tsResol != 6;
     const size_t nameLen = optionLength(ifc.name);
     const size_t descLen = optionLength(ifc.description);
-    size_t optLen = optionSize(1) + 4; // if_tsresol, opt_endofopt
+    size_t optLen = 4; // opt_endofopt
+    if (writeTsResol)
+        optLen += optionSize(1);
     if (nameLen)
         optLen += optionSize(nameLen);
     if (descLen)
@@ -287,8 +325,10 @@ int CaptureFileWriter::addInterface(const WriterInterface &ifc)
         appendOption(kIfName, ifc.name.data(), nameLen);
     if (descLen)
         appendOption(kIfDescription, ifc.description.data(), descLen);
-    const uint8_t nanoseconds = 9; // 10^-9 s
-    appendOption(kIfTsResol, &nanoseconds, 1);
+    if (writeTsResol) {
+        const uint8_t code = uint8_t(tsResol);
+        appendOption(kIfTsResol, &code, 1);
+    }
     appendOption(kOptEndOfOpt, nullptr, 0);
     if (!appendU32(total))
         return -1;
@@ -341,11 +381,12 @@ bool CaptureFileWriter::write(const Frame &frame, uint32_t interfaceId,
         return true;
     }
 
-    const U128 ns = U128(sec) * kNsPerSec + nsec;
-    if (ns > std::numeric_limits<uint64_t>::max())
-        return usage("time stamp " + std::to_string(sec) +
-                     " is past what 64 bits of nanoseconds can hold (the year 2554)");
-    const uint64_t ts = uint64_t(ns);
+    const U128 units = unitsSinceEpoch(sec, nsec, ifc.tsUnitsPerSecond);
+    if (units > std::numeric_limits<uint64_t>::max())
+        return usage("time stamp " + std::to_string(sec) + " is past what 64 bits of " +
+                     std::to_string(ifc.tsUnitsPerSecond) + " units per second can hold" +
+                     (ifc.tsUnitsPerSecond == kNsPerSec ? " (the year 2554)" : ""));
+    const uint64_t ts = uint64_t(units);
 
     size_t optLen = 0;
     for (const std::string &c : comments)

@@ -15,6 +15,12 @@ struct WriterInterface
     uint32_t snapLen = 262144; ///< longer packets are cut to it; 0 = no limit (pcap: 262144)
     std::string name;          ///< pcapng if_name ("eth0"); not stored in pcap
     std::string description;   ///< pcapng if_description; not stored in pcap
+    /// pcapng time stamp units per second (if_tsresol): a power of 10 (1, 10, ... 10^19) or
+    /// of 2 (2 ... 2^63), what the reader's CaptureInterface::tsUnitsPerSecond can hold.
+    /// Copy the source's to keep its time stamps exactly; 1e6 (pcapng's default) is written
+    /// without if_tsresol, like tshark/editcap do. Other values are refused by addInterface().
+    /// pcap ignores it: the format decides (PcapUsec 1e6, PcapNsec 1e9).
+    uint64_t tsUnitsPerSecond = 1000000000;
 };
 
 /// Writes pcapng or pcap (µs or ns) capture files, for `-w`, export and the GUI's spool.
@@ -52,19 +58,25 @@ public:
     bool open(const std::string &path, Format format, const std::string &application);
 
     /// pcapng: writes an Interface Description Block (link type, snaplen, if_name,
-    /// if_description, if_tsresol = 9) and returns its id (0, 1, ...).
+    /// if_description, if_tsresol from tsUnitsPerSecond, left out for 1e6) and returns its id
+    /// (0, 1, ...). A tsUnitsPerSecond that is no power of 10 or 2 is an error.
     /// pcap: the first call writes the file header with its link type and snaplen and returns
     /// 0; later calls with the same link type return 0 as well (packets are cut to the first
-    /// snaplen), another link type is an error. -1 on error.
+    /// snaplen), another link type is an error; the stored interface's tsUnitsPerSecond says
+    /// 1e6 or 1e9, by format. -1 on error.
     int addInterface(const WriterInterface &ifc);
 
-    /// Writes one packet for an id addInterface() returned: pcapng Enhanced Packet Block (ns
-    /// time stamp, one opt_comment per comment, each cut to 65535 bytes), pcap record (µs,
-    /// rounded down, or ns; comments are dropped: pcap cannot hold them). frame.capLen bytes
+    /// Writes one packet for an id addInterface() returned: pcapng Enhanced Packet Block (time
+    /// stamp in the interface's units, one opt_comment per comment, each cut to 65535 bytes),
+    /// pcap record (µs, rounded down, or ns; comments are dropped: pcap cannot hold them).
+    /// pcapng rounding: the unit count that the reader turns back into the same nanosecond
+    /// when there is one (so times read from a 2^-n interface survive exactly), else rounded
+    /// down (1.0000005 s is 1000000 µs). frame.capLen bytes
     /// of frame.data are written, cut to the interface's snaplen; the original length stays
     /// frame.wireLen (at least the captured length). frame.linkType is not looked at.
-    /// A time stamp the format cannot hold (before 1970; pcap after 2106-02-07, pcapng after
-    /// 2554) fails this packet only, without writing anything: the file stays good.
+    /// A time stamp the format cannot hold (before 1970; pcap after 2106-02-07, pcapng past
+    /// 2^64 units: 2554 for ns, year 586524 for µs) fails this packet only, without writing
+    /// anything: the file stays good.
     bool write(const Frame &frame, uint32_t interfaceId,
                const std::vector<std::string> &comments = {});
 

@@ -15,7 +15,8 @@ bool wantsTree(const CliOptions &o)
 
 FrameWriter::FrameWriter(const CliOptions &o, FILE *out)
     : m_options(o), m_out(out),
-      m_dissection(wantsTree(o) ? Dissection::Mode::Tree : Dissection::Mode::Summary)
+      m_dissection(wantsTree(o) ? Dissection::Mode::Tree : Dissection::Mode::Summary),
+      m_json(o.hex) // tshark -T json -x: `_raw` entries next to the fields, no hex dump
 {
     m_dissection.prefs.tcpRelativeSequenceNumbers = o.tcpRelativeSeq;
     // Summary lines never show a checksum's status: verify only when a tree is printed.

@@ -10,6 +10,7 @@
 #include "app/spoolrecovery.h"
 #include "app/startpage.h"
 #include "capfile/capturefilereader.h"
+#include "dialoganswer.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
@@ -35,6 +36,7 @@
 
 using pl::MainWindow;
 using pl::ProtoTreeModel;
+using pltest::answerNextDialog;
 
 namespace {
 
@@ -74,19 +76,6 @@ void writeScript(const QString &path, const QByteArray &body)
     f.write("#!/bin/sh\n" + body);
     f.close();
     f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-}
-
-/// Answers the next modal dialog (a QMessageBox or a dialog's exec()) with `answer`.
-void answerNextDialog(std::function<void(QWidget *)> answer)
-{
-    QTimer::singleShot(0, [answer] {
-        QWidget *dialog = QApplication::activeModalWidget();
-        if (!dialog) { // not up yet: try again once the event loop turns
-            answerNextDialog(answer);
-            return;
-        }
-        answer(dialog);
-    });
 }
 
 } // namespace

@@ -330,6 +330,8 @@ private slots:
     void pcapRoundTrip();
     void pcapngAgreesWithTshark();
     void pcapAgreesWithTshark();
+    void pcapngResolutions_data();
+    void pcapngResolutions();
     void manyAndLargePackets();
     void devFull();
     void devFullLargeWrite();
@@ -566,6 +568,128 @@ void TestCaptureFileWriter::pcapAgreesWithTshark()
     }
 }
 
+__extension__ typedef unsigned __int128 U128;
+
+void TestCaptureFileWriter::pcapngResolutions_data()
+{
+    QTest::addColumn<quint64>("units");
+    QTest::addColumn<int>("tsresol"); // the option's byte; -1: no option (pcapng's 10^-6)
+    QTest::addColumn<bool>("withTshark");
+    QTest::newRow("microseconds") << quint64(1000000) << -1 << true;
+    QTest::newRow("nanoseconds") << quint64(1000000000) << 9 << true;
+    QTest::newRow("milliseconds") << quint64(1000) << 3 << true;
+    QTest::newRow("picoseconds") << quint64(1000000000000) << 12 << false;
+    // 2^-20 s does not divide into whole ns: the reader rounds down to ns, the writer must
+    // find the original count again.
+    QTest::newRow("2^-20") << (quint64(1) << 20) << (0x80 | 20) << false;
+}
+
+void TestCaptureFileWriter::pcapngResolutions()
+{
+    QFETCH(quint64, units);
+    QFETCH(int, tsresol);
+    QFETCH(bool, withTshark);
+    const std::string file = path(m_dir, "resolution.pcapng");
+
+    // The last unit count 64 bits hold, as whole seconds and ns (rounded down, as read).
+    const uint64_t maxUnits = ~uint64_t(0);
+    const int64_t lastSec = int64_t(maxUnits / units);
+    const uint32_t lastNsec = uint32_t(U128(maxUnits % units) * 1000000000u / units);
+
+    struct Time
+    {
+        int64_t sec;
+        uint32_t nsec;
+        int64_t wantSec;
+        uint32_t wantNsec;
+    };
+    // What a unit count reads back as (the reader's rule: rounded down to ns).
+    auto read = [&](uint64_t count) {
+        return Time{int64_t(count / units), uint32_t(U128(count % units) * 1000000000u / units), 0,
+                    0};
+    };
+    std::vector<Time> times;
+    const uint64_t u = units;
+    for (uint64_t count :
+         {uint64_t(0), uint64_t(1), u * 1700000000 + u / 3, maxUnits - 1, maxUnits}) {
+        const Time t = read(count);
+        times.push_back({t.sec, t.nsec, t.sec, t.nsec}); // exact in these units: unchanged
+    }
+    // Finer than the unit: rounded down to it (1.0000005 s in µs is 1.000000 s).
+    if (units <= 1000000000 && 1000000000 % units == 0) {
+        const uint32_t step = uint32_t(1000000000 / units);
+        if (step > 1)
+            times.push_back({1700000001, step + step / 2, 1700000001, step});
+    }
+    QCOMPARE(times[4].sec, lastSec);
+    QCOMPARE(times[4].nsec, lastNsec);
+
+    CaptureFileWriter w;
+    QVERIFY2(w.open(file, CaptureFileWriter::Format::PcapNg, "PacketLens"), w.error().c_str());
+    WriterInterface ifc;
+    ifc.name = "res0";
+    ifc.tsUnitsPerSecond = units;
+    QVERIFY2(w.addInterface(ifc) == 0, w.error().c_str());
+    QCOMPARE(w.interfaces()[0].tsUnitsPerSecond, uint64_t(units));
+    const Bytes data = payload(20, 7);
+    for (const Time &t : times) {
+        Packet p{0, data, 0, t.sec, t.nsec, {}};
+        QVERIFY2(w.write(frameOf(p), 0), w.error().c_str());
+    }
+    // One unit past 64 bits fails, names the resolution and writes nothing.
+    Packet late{0, data, 0, lastSec + 1, 0, {}};
+    QVERIFY(!w.write(frameOf(late), 0));
+    QVERIFY2(w.error().find("past what 64 bits of " + std::to_string(units)) != std::string::npos,
+             w.error().c_str());
+    QVERIFY(!w.hasIoError());
+    QVERIFY2(w.close(), w.error().c_str());
+
+    // The IDB (right after the SHB): if_tsresol only when it is not pcapng's default.
+    const QByteArray b = fileBytes(file);
+    const qsizetype idb = qsizetype(le32(b, 4));
+    QCOMPARE(le32(b, idb), 1u);
+    const qsizetype idbEnd = idb + qsizetype(le32(b, idb + 4)) - 4;
+    int found = -1;
+    for (qsizetype at = idb + 16; at + 4 <= idbEnd;) {
+        const uint16_t code = uint16_t(uint8_t(b[at]) | uint8_t(b[at + 1]) << 8);
+        const uint16_t len = uint16_t(uint8_t(b[at + 2]) | uint8_t(b[at + 3]) << 8);
+        if (code == 0)
+            break;
+        if (code == 9) {
+            QCOMPARE(len, uint16_t(1));
+            found = uint8_t(b[at + 4]);
+        }
+        at += 4 + ((len + 3) & ~3);
+    }
+    QCOMPARE(found, tsresol);
+
+    CaptureFileReader r;
+    QVERIFY2(r.open(file), r.error().c_str());
+    QCOMPARE(r.interfaces().size(), size_t(1));
+    QCOMPARE(r.interfaces()[0].tsUnitsPerSecond, uint64_t(units));
+    CapturedPacket p;
+    for (const Time &t : times) {
+        QVERIFY2(r.next(p), r.error().c_str());
+        QCOMPARE(p.frame.tsSec, t.wantSec);
+        QCOMPARE(p.frame.tsNsec, t.wantNsec);
+    }
+    QVERIFY(!r.next(p));
+    QVERIFY2(!r.damaged(), r.error().c_str());
+
+    const QString tshark = tool("tshark");
+    if (!withTshark || tshark.isEmpty())
+        return;
+    const QString fields = run(tshark, {QStringLiteral("-r"), QString::fromStdString(file),
+                                        QStringLiteral("-T"), QStringLiteral("fields"),
+                                        QStringLiteral("-e"), QStringLiteral("frame.time_epoch")});
+    const QStringList lines = fields.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), qsizetype(times.size()));
+    for (size_t i = 0; i < times.size(); ++i)
+        QCOMPARE(lines[qsizetype(i)], QStringLiteral("%1.%2")
+                                          .arg(times[i].wantSec)
+                                          .arg(times[i].wantNsec, 9, 10, QLatin1Char('0')));
+}
+
 void TestCaptureFileWriter::manyAndLargePackets()
 {
     // Crosses the write buffer many times, and writes packets bigger than the buffer itself.
@@ -757,6 +881,15 @@ void TestCaptureFileWriter::usageErrors()
     QVERIFY(!w.write(f, 0));
     QVERIFY2(w.error().find("2554") != std::string::npos, w.error().c_str());
     QVERIFY(!w.write(f, 1));
+    // Time resolutions the reader could not read back: neither a power of 10 nor of 2.
+    for (uint64_t units : {uint64_t(0), uint64_t(3), uint64_t(1000) * 1024}) {
+        WriterInterface odd = eth;
+        odd.tsUnitsPerSecond = units;
+        QCOMPARE(w.addInterface(odd), -1);
+        QVERIFY2(w.error().find("neither a power of 10 nor a power of 2") != std::string::npos,
+                 w.error().c_str());
+    }
+    QCOMPARE(w.interfaces().size(), size_t(1));
     QVERIFY(w.close());
     QVERIFY(r.open(ng));
     QVERIFY(r.next(p));

@@ -5,6 +5,8 @@
 #include "cli/clioptions.h"
 #include "clirun.h"
 
+#include <functional>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -664,6 +666,82 @@ private slots:
             }
         }
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
+    // -T json -x: `"<field>_raw": ["<hex>", offset, length, bitmask, type]` before each field
+    // and protocol that has bytes, as tshark writes it; every such entry we share with tshark
+    // must be equal. No hex dump is added (tshark adds none either).
+    void jsonRawLikeTshark_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("print-flags") << QStringLiteral("tcpdump/print-flags.pcap");
+        QTest::newRow("dns_udp") << QStringLiteral("tcpdump/dns_udp.pcap");
+        QTest::newRow("ipv6-routing") << QStringLiteral("tcpdump/ipv6-routing-header.pcap");
+    }
+
+    void jsonRawLikeTshark()
+    {
+        QFETCH(QString, file);
+        const QStringList args = {QStringLiteral("-T"), QStringLiteral("json"),
+                                  QStringLiteral("-x"), QStringLiteral("-r"), corpusFile(file)};
+        const RunResult ours = runCli(args);
+        QCOMPARE(ours.exitCode, 0);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(ours.out, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        QVERIFY(!ours.out.contains("0000  ")); // no hex dump
+        const QJsonObject layers0 = doc.array()[0]
+                                        .toObject()[QLatin1String("_source")]
+                                        .toObject()[QLatin1String("layers")]
+                                        .toObject();
+        QVERIFY(layers0[QLatin1String("frame_raw")].isArray());
+        QVERIFY(layers0[QLatin1String("eth_raw")].isArray());
+
+        REQUIRE_TSHARK();
+        const RunResult theirs = tshark(args);
+        QCOMPARE(theirs.exitCode, 0);
+        const QJsonArray expected = QJsonDocument::fromJson(theirs.out).array();
+        QCOMPARE(expected.size(), doc.array().size());
+        // Wireshark declares these without a bit mask (it adds them by value), so its `_raw`
+        // holds the whole byte; ours are bit fields of that byte. Same offset and length.
+        const QStringList maskDiffers = {QStringLiteral("ip.version_raw"),
+                                         QStringLiteral("ip.hdr_len_raw"),
+                                         QStringLiteral("ipv6.version_raw")};
+        QStringList problems;
+        int compared = 0;
+        std::function<void(const QJsonObject &, const QJsonObject &, const QString &)> walk =
+            [&](const QJsonObject &a, const QJsonObject &b, const QString &path) {
+                for (auto it = a.begin(); it != a.end(); ++it) {
+                    const QString &key = it.key();
+                    if (!b.contains(key))
+                        continue; // a field or layer tshark does not have (or names otherwise)
+                    if (it->isObject()) {
+                        walk(it->toObject(), b[key].toObject(), path + QLatin1Char('/') + key);
+                        continue;
+                    }
+                    if (!key.endsWith(QLatin1String("_raw")) || !it->isArray())
+                        continue;
+                    const QJsonArray ra = it->toArray(), rb = b[key].toArray();
+                    if (maskDiffers.contains(key)) {
+                        if (ra[1] != rb[1] || ra[2] != rb[2])
+                            problems << path + QLatin1Char('/') + key;
+                        continue;
+                    }
+                    ++compared;
+                    if (ra != rb)
+                        problems << path + QLatin1Char('/') + key + QStringLiteral(": ours ") +
+                                        QString::fromUtf8(
+                                            QJsonDocument(ra).toJson(QJsonDocument::Compact)) +
+                                        QStringLiteral(", tshark ") +
+                                        QString::fromUtf8(
+                                            QJsonDocument(rb).toJson(QJsonDocument::Compact));
+                }
+            };
+        for (qsizetype i = 0; i < expected.size(); ++i)
+            walk(doc.array()[i].toObject(), expected[i].toObject(),
+                 QStringLiteral("frame %1").arg(i + 1));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        QVERIFY2(compared >= 40, qPrintable(QString::number(compared)));
     }
 
     // A script reading `-T json` of a file with no packets gets an empty array, spelled as

@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,13 +105,29 @@ private slots:
         o.format = pl::SessionExporter::Format::Json;
         const auto r = pl::SessionExporter::exportFile(source, out, o);
         QVERIFY2(r.ok, qPrintable(r.error));
-        const auto cli =
-            runCli({QStringLiteral("-r"), source, QStringLiteral("-T"), QStringLiteral("json")});
+        const auto cli = runCli({QStringLiteral("-r"), source, QStringLiteral("-T"),
+                                 QStringLiteral("json"), QStringLiteral("-x")});
         QCOMPARE(cli.exitCode, 0);
         const QJsonDocument exported = QJsonDocument::fromJson(readFile(out));
         QVERIFY(exported.isArray());
         QCOMPARE(exported.array().size(), 10);
+        // The export carries offsets and lengths (issue 5): `-T json -x`'s `_raw` entries.
+        QVERIFY(exported.array()[0]
+                    .toObject()[QStringLiteral("_source")]
+                    .toObject()[QStringLiteral("layers")]
+                    .toObject()[QStringLiteral("ip")]
+                    .toObject()
+                    .contains(QStringLiteral("ip.ttl_raw")));
         QCOMPARE(exported, QJsonDocument::fromJson(cli.out));
+
+        // Without jsonRaw it is plain `-T json`.
+        o.jsonRaw = false;
+        const auto r2 = pl::SessionExporter::exportFile(source, out, o);
+        QVERIFY2(r2.ok, qPrintable(r2.error));
+        const auto plain =
+            runCli({QStringLiteral("-r"), source, QStringLiteral("-T"), QStringLiteral("json")});
+        QCOMPARE(plain.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(readFile(out)), QJsonDocument::fromJson(plain.out));
     }
 
     void textExportIsCliTreeAndHex()

@@ -4,14 +4,18 @@
 
 #include "analysis/sessionexporter.h"
 #include "app/capturecontroller.h"
+#include "app/exportdialog.h"
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
 #include "capfile/capturefilereader.h"
 #include "capture/netnsfixture.h"
 #include "cli/clirun.h"
+#include "dialoganswer.h"
 
 #include <QAction>
 #include <QLabel>
+#include <QAbstractButton>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -193,13 +197,28 @@ private slots:
         for (int i = 0; i < 5; ++i)
             QVERIFY(sendUdp(sender, "10.99.6.1", 5555, payload.constData(), 300));
         QTRY_COMPARE_WITH_TIMEOUT(w.packetModel()->rowCount(), 5, 10000);
-        const QString first = w.captureController()->spoolPath();
+        const QString firstSpool = w.captureController()->spoolPath();
 
-        // Capture > Restart: a new capture with the same options, the first one kept on disk.
+        // Capture > Restart: the first capture's packets are saved (as Wireshark asks), then a
+        // new capture with the same options.
+        QTemporaryDir out;
+        const QString first = out.filePath(QStringLiteral("first.pcapng"));
+        answerNextDialog([first](QWidget *dialog) {
+            auto *box = qobject_cast<QMessageBox *>(dialog);
+            QVERIFY(box && box->text().contains(QStringLiteral("before restarting")));
+            box->button(QMessageBox::Save)->click();
+            answerNextDialog([first](QWidget *next) {
+                auto *save = qobject_cast<pl::ExportDialog *>(next);
+                QVERIFY(save);
+                save->setTargetPath(first);
+                save->accept();
+            });
+        });
         QSignalSpy started(w.captureController(), &pl::CaptureController::started);
         w.findChild<QAction *>(QStringLiteral("actionRestartCapture"))->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!started.isEmpty(), 10000);
-        QVERIFY(w.captureController()->spoolPath() != first);
+        QVERIFY(w.captureController()->spoolPath() != firstSpool);
+        QVERIFY(!QFile::exists(firstSpool)); // saved, so its spool is gone
         QCOMPARE(w.captureController()->config(), config);
         QTRY_COMPARE_WITH_TIMEOUT(w.packetModel()->rowCount(), 0, 10000);
         for (int i = 0; i < 3; ++i)
