@@ -193,6 +193,24 @@ uint32_t sortByTime(CaptureFileReader &reader, uint32_t count, bool delta, bool 
     return n;
 }
 
+/// Sorts packed (key << 32 | row) records and writes the first `n` rows in that order.
+void writeSorted(std::vector<uint64_t> &records, uint32_t n, CancelCheck &cancel,
+                 PacketSorter::Order &out)
+{
+    sortPacked(records, cancel);
+    for (uint32_t i = 0; i < n; ++i)
+        out[i] = uint32_t(records[i]);
+}
+
+/// (id << 32 | row) records to (rank of id << 32 | row), then sorted into `out`.
+void writeRanked(std::vector<uint64_t> &records, const std::vector<uint32_t> &rank, uint32_t n,
+                 bool descending, CancelCheck &cancel, PacketSorter::Order &out)
+{
+    for (uint64_t &r : records)
+        r = packed(rank[r >> 32], uint32_t(r), descending);
+    writeSorted(records, n, cancel, out);
+}
+
 uint32_t sortByLength(CaptureFileReader &reader, uint32_t count, bool descending,
                       CancelCheck &cancel, PacketSorter::Order &out)
 {
@@ -202,9 +220,7 @@ uint32_t sortByLength(CaptureFileReader &reader, uint32_t count, bool descending
         firstPass(reader, count, false, cancel, [&](uint32_t i, const CapturedPacket &p, auto &) {
             records.push_back(packed(p.frame.wireLen, i, descending));
         });
-    sortPacked(records, cancel);
-    for (uint32_t i = 0; i < n; ++i)
-        out[i] = uint32_t(records[i]);
+    writeSorted(records, n, cancel, out);
     return n;
 }
 
@@ -228,11 +244,7 @@ uint32_t sortByAddress(CaptureFileReader &reader, uint32_t count, bool source, b
     ids = {};
     const std::vector<uint32_t> rank = ranks(
         distinct.size(), [&](uint32_t a, uint32_t b) { return distinct[a] < distinct[b]; }, cancel);
-    for (uint64_t &r : records)
-        r = packed(rank[r >> 32], uint32_t(r), descending);
-    sortPacked(records, cancel);
-    for (uint32_t i = 0; i < n; ++i)
-        out[i] = uint32_t(records[i]);
+    writeRanked(records, rank, n, descending, cancel, out);
     return n;
 }
 
@@ -255,11 +267,7 @@ uint32_t sortByProtocol(CaptureFileReader &reader, uint32_t count, bool descendi
     uint32_t next = 0;
     for (const auto &[name, id] : ids)
         rank[id] = next++;
-    for (uint64_t &r : records)
-        r = packed(rank[r >> 32], uint32_t(r), descending);
-    sortPacked(records, cancel);
-    for (uint32_t i = 0; i < n; ++i)
-        out[i] = uint32_t(records[i]);
+    writeRanked(records, rank, n, descending, cancel, out);
     return n;
 }
 

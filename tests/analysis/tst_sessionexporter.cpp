@@ -20,6 +20,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "csvparse.h"
+
 #include <csignal>
 #include <pwd.h>
 #include <sys/resource.h>
@@ -28,6 +30,7 @@
 #include <unistd.h>
 
 using pl::SessionExporter;
+using pltest::parseCsv;
 using Format = SessionExporter::Format;
 
 namespace {
@@ -138,43 +141,6 @@ QString withoutComment(const QString &line)
     QStringList f = line.split(QLatin1Char('\t'));
     f[3].clear();
     return f.join(QLatin1Char('\t'));
-}
-
-/// RFC 4180 reading (see tst_csvprinter).
-QList<QStringList> parseCsv(const QString &text)
-{
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == QLatin1Char('"')) {
-                if (i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
-                    field += c;
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field += c;
-            }
-        } else if (c == QLatin1Char('"')) {
-            quoted = true;
-        } else if (c == QLatin1Char(',')) {
-            row << field;
-            field.clear();
-        } else if (c == QLatin1Char('\n')) {
-            row << field;
-            field.clear();
-            rows << row;
-            row.clear();
-        } else {
-            field += c;
-        }
-    }
-    return rows;
 }
 
 /// A pcapng file of `count` small Ethernet frames, for exports that must still be running

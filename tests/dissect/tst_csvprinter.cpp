@@ -10,47 +10,13 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include "csvparse.h"
+
 using pltest::Dissected;
 using pltest::hex;
+using pltest::parseCsv;
 
 namespace {
-
-/// RFC 4180 reading: fields separated by commas, quoted fields with "" for a quote.
-QList<QStringList> parseCsv(const QString &text)
-{
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == QLatin1Char('"')) {
-                if (i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
-                    field += c;
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field += c;
-            }
-        } else if (c == QLatin1Char('"')) {
-            quoted = true;
-        } else if (c == QLatin1Char(',')) {
-            row << field;
-            field.clear();
-        } else if (c == QLatin1Char('\n')) {
-            row << field;
-            field.clear();
-            rows << row;
-            row.clear();
-        } else {
-            field += c;
-        }
-    }
-    return rows;
-}
 
 // 10.0.0.1:41086 -> 10.0.0.2:5000, 31 bytes of 'x' (the UDP test's datagram).
 std::vector<uint8_t> udpFrame()
