@@ -64,7 +64,8 @@ public:
     int32_t nodeOf(const QModelIndex &index) const;
 
     /// A key that names the same branch in another packet of the same shape: the chain of
-    /// field names from the top ("ip#0", "ip.flags#0", joined by U+001F), text items by their label's heading
+    /// field names from the top ("ip#0", "ip.flags#0", joined by U+001F), text items by their
+    /// label's heading
     /// ("~Options#0"), each with its position among like siblings. The window keeps its
     /// expanded branches by key when the selection moves to the next packet.
     QString pathKey(const QModelIndex &index) const;

@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "storewait.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -136,10 +138,7 @@ private:
 bool loadRows(const QString &path, std::vector<pl::PacketStore::Row> &rows)
 {
     pl::PacketStore store;
-    QSignalSpy done(&store, &pl::PacketStore::loadingFinished);
-    if (!store.open(path))
-        return false;
-    if (store.isLoading() && !done.wait(60000))
+    if (!store.open(path) || !pltest::waitLoaded(store))
         return false;
     rows.clear();
     for (qsizetype i = 0; i < store.count(); ++i)

@@ -5,6 +5,7 @@
 #include "capfile/capturefilewriter.h"
 #include "dissect/print/summaryline.h"
 #include "dissect/print/treetext.h"
+#include "storewait.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -28,6 +29,8 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace {
+
+using pltest::waitLoaded;
 
 // Heap bytes in use (ASan's own allocator does not answer mallinfo2).
 size_t heapInUse()
@@ -101,14 +104,6 @@ std::string storeLine(pl::PacketStore &store, qsizetype i, int digits)
                                                                  uint32_t(nsec), digits, src, dst,
                                                                  proto, r.length, info});
     return line;
-}
-
-bool waitLoaded(pl::PacketStore &store, int timeoutMs = 60000)
-{
-    if (!store.isLoading())
-        return true;
-    QSignalSpy done(&store, &pl::PacketStore::loadingFinished);
-    return done.wait(timeoutMs) || !store.isLoading();
 }
 
 // A pcap of `count` Ethernet/IPv4/UDP packets between 64 hosts, 1 ms apart.

@@ -20,17 +20,14 @@
 using pl::CaptureDialog;
 using pl::InterfaceListModel;
 using pl::ipc::Config;
+using pltest::fakeInterface;
 
 namespace {
 
-pl::capture::InterfaceInfo iface(int index, const char *name, uint32_t linkType = 1)
-{
-    return pltest::fakeInterface(index, name, linkType);
-}
-
 std::vector<pl::capture::InterfaceInfo> fakeInterfaces()
 {
-    return {iface(1, "lo"), iface(2, "eth0"), iface(3, "tun0", 101), iface(4, "ppp0", 0)};
+    return {fakeInterface(1, "lo"), fakeInterface(2, "eth0"), fakeInterface(3, "tun0", 101),
+            fakeInterface(4, "ppp0", 0)};
 }
 
 template <typename T> T *only(QObject *parent)

@@ -13,6 +13,8 @@
 #include <QItemSelectionModel>
 #include <QPersistentModelIndex>
 #include <QSignalSpy>
+
+#include "storewait.h"
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -20,6 +22,7 @@
 namespace {
 
 using Model = pl::PacketListModel;
+using pltest::waitLoaded;
 
 // Ethernet/IPv4/UDP packets `first` .. `first + count - 1`, 1 ms apart, from 10.0.0.1 ..
 // 10.0.0.32 in turn.
@@ -50,14 +53,6 @@ bool writeFile(const QString &path, int count)
         w.addInterface({}) != 0)
         return false;
     return writePackets(w, 0, count) && w.close();
-}
-
-bool waitLoaded(pl::PacketStore &store)
-{
-    if (!store.isLoading())
-        return true;
-    QSignalSpy done(&store, &pl::PacketStore::loadingFinished);
-    return done.wait(60000) || !store.isLoading();
 }
 
 QString text(const Model &m, int row, int column)

@@ -22,13 +22,9 @@ using pl::CaptureFilterEdit;
 using pl::InterfaceListModel;
 using pl::StartPage;
 using pl::ipc::Config;
+using pltest::fakeInterface;
 
 namespace {
-
-pl::capture::InterfaceInfo iface(int index, const char *name, uint32_t linkType = 1)
-{
-    return pltest::fakeInterface(index, name, linkType);
-}
 
 // The colour the user sees in the middle of the edit's right half (past the text, left of
 // the clear button).
@@ -131,8 +127,9 @@ private slots:
 
     void enterStartsAllSelected()
     {
-        std::vector<pl::capture::InterfaceInfo> list = {iface(1, "lo"), iface(3, "eth0"),
-                                                        iface(5, "tun0", 101), iface(7, "ppp0", 0)};
+        std::vector<pl::capture::InterfaceInfo> list = {
+            fakeInterface(1, "lo"), fakeInterface(3, "eth0"), fakeInterface(5, "tun0", 101),
+            fakeInterface(7, "ppp0", 0)};
         InterfaceListModel model([&list] { return list; });
         Page p(&model);
         QVERIFY(QTest::qWaitForWindowExposed(&p.page));
@@ -195,7 +192,7 @@ private slots:
 
         // The selection survives an interface appearing above it (a reused low index).
         p.page.setSelectedInterfaces({QStringLiteral("tun0")});
-        list.insert(list.begin() + 1, iface(2, "veth0"));
+        list.insert(list.begin() + 1, fakeInterface(2, "veth0"));
         model.refresh(100'000);
         QCOMPARE(model.rowOf(QStringLiteral("tun0")), 3);
         QCOMPARE(p.page.selectedInterfaces(), QStringList{QStringLiteral("tun0")});

@@ -12,9 +12,9 @@
 #include "cli/clirun.h"
 #include "dialoganswer.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QLabel>
-#include <QAbstractButton>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
