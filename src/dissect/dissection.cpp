@@ -1,5 +1,7 @@
 #include "dissection.h"
 
+#include "textformat.h"
+
 #include <bit>
 
 namespace pl {
@@ -162,7 +164,11 @@ Item Dissection::expert(Item parent, const Reader &r, size_t at, size_t len, Sev
     label += '/';
     label += kGroupNames[size_t(group) < std::size(kGroupNames) ? size_t(group) : 0];
     label += "): ";
-    label += message;
+    // Shown escaped, as every text from a packet or file (a comment may hold a newline); the
+    // hidden field below keeps the message as it is, for filters and JSON.
+    std::string shown;
+    text::appendEscaped(shown, message);
+    label += shown;
     Item it = append(parent, m_expertField, offset, length, uint64_t(severity));
     m_tree.setText(it.index, std::move(label));
     {
@@ -171,7 +177,7 @@ Item Dissection::expert(Item parent, const Reader &r, size_t at, size_t len, Sev
         n.aux = uint32_t(group);
     }
     Item msg = append(it, field, offset, length, 0);
-    m_tree.setText(msg.index, std::string(message));
+    m_tree.setText(msg.index, std::move(shown));
     m_tree.node(msg.index).flags |= Generated;
     // The message as a field for filters and -T json; hidden like in Wireshark's tree.
     Item hidden = append(it, m_expertMessage, offset, length, 0);

@@ -136,7 +136,9 @@ private slots:
                                      "            [test009-1]\n"
                                      "            [Severity level: Comment]\n"
                                      "            [Group: Comment]\n"
-                                     "    line\\nbreak\n";
+                                     "    line\\nbreak\n"
+                                     "        [Expert Info (Comment/Comment): line\\nbreak]\n"
+                                     "            [line\\nbreak]\n";
         QCOMPARE(text.substr(0, expected.size()), expected);
         QVERIFY(text.find("\nFrame 1: 42 bytes on wire") != std::string::npos);
 
