@@ -41,7 +41,7 @@ void Dissection::begin(const Frame &frame, Session *session)
         m_ownSession->clear();
         m_session = m_ownSession.get();
     }
-    if (tree()) {
+    if (tree() || m_interest) {
         m_tree.clear();
         m_layers.clear();
     }
@@ -84,11 +84,51 @@ Item Dissection::addString(Item parent, FieldId f, const Reader &r, size_t at, s
                            std::string value)
 {
     r.require(at, len);
-    if (!parent)
+    if (!parent) {
+        if (const int32_t c = collect(f, r.frameOffset(at), len, 0); c >= 0)
+            m_tree.setText(c, std::move(value));
         return {};
+    }
     Item it = append(parent, f, r.frameOffset(at), len, 0);
     m_tree.setText(it.index, std::move(value));
     return it;
+}
+
+Item Dissection::addGeneratedString(Item parent, FieldId f, std::string value, bool bracketed)
+{
+    if (!parent) {
+        if (const int32_t c = collect(f, 0, 0, 0); c >= 0)
+            m_tree.setText(c, std::move(value));
+        return {};
+    }
+    Item it = addGeneratedToTree(parent, f, 0, 0, bracketed);
+    m_tree.setText(it.index, std::move(value));
+    return it;
+}
+
+int32_t Dissection::collectNode(FieldId f, size_t offset, size_t len, uint64_t value, uint32_t aux)
+{
+    FieldNode n;
+    n.field = f;
+    n.offset = uint32_t(offset);
+    n.length = uint32_t(len);
+    n.value = value;
+    n.aux = aux;
+    return m_tree.append(FieldTree::root(), n);
+}
+
+void Dissection::collectUInt(FieldId f, const Reader &r, size_t at, size_t len)
+{
+    if (f < 0 || size_t(f) >= m_interest->size() || !(*m_interest)[size_t(f)])
+        return;
+    const uint64_t raw = r.uint(at, len);
+    const FieldDef &def = m_registry->field(f);
+    uint64_t v = raw;
+    if (def.mask)
+        v = (raw & def.mask) >> std::countr_zero(def.mask);
+    if (def.type == FieldType::Boolean)
+        v = v != 0;
+    collectNode(f, r.frameOffset(at), len, v, 0);
 }
 
 Item Dissection::addText(Item parent, const Reader &r, size_t at, size_t len, std::string label)
@@ -105,11 +145,16 @@ Item Dissection::addText(Item parent, const Reader &r, size_t at, size_t len, st
 Item Dissection::addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at,
                              size_t len)
 {
-    if (!parent)
-        return {};
     const size_t have = r.capturedFrom(at);
+    if (!parent) {
+        if (m_interest) {
+            addLayer(protocolField);
+            collect(protocolField, r.frameOffset(at), len < have ? len : have, have);
+        }
+        return {};
+    }
     addLayer(protocolField);
-    return append(parent, protocolField, r.frameOffset(at), len < have ? len : have, 0);
+    return append(parent, protocolField, r.frameOffset(at), len < have ? len : have, have);
 }
 
 Item Dissection::addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux,
@@ -142,6 +187,14 @@ std::string_view severityName(Severity s)
     return "Unknown";
 }
 
+// Wireshark's PI_* values: severity in bits 20-23, group in bits 24-31.
+uint64_t severityValue(Severity severity)
+{
+    static constexpr uint64_t kSeverityValues[] = {0,        0x100000, 0x200000,
+                                                   0x400000, 0x600000, 0x800000};
+    return kSeverityValues[size_t(severity) < 6 ? size_t(severity) : 0];
+}
+
 constexpr std::string_view kGroupNames[] = {"",           "Checksum",   "Sequence",   "Response",
                                             "Request",    "Undecoded",  "Reassemble", "Malformed",
                                             "Debug",      "Protocol",   "Security",   "Comment",
@@ -153,8 +206,14 @@ Item Dissection::expert(Item parent, const Reader &r, size_t at, size_t len, Sev
                         ExpertGroup group, std::string_view message, uint8_t flags, FieldId field)
 {
     m_flags |= flags & (Malformed | Truncated | BadChecksum);
-    if (!parent)
+    if (!parent) {
+        if (m_interest) {
+            const size_t have = r.capturedFrom(at);
+            collectExpert(r.frameOffset(at), len < have ? len : have, severity, group, message,
+                          field);
+        }
         return {};
+    }
     // Wireshark's layout: the note, then the message (under the protocol's own expert field),
     // the severity and the group; all generated, so bracketed.
     const size_t have = r.capturedFrom(at);
@@ -183,14 +242,27 @@ Item Dissection::expert(Item parent, const Reader &r, size_t at, size_t len, Sev
     Item hidden = append(it, m_expertMessage, offset, length, 0);
     m_tree.setText(hidden.index, std::string(message));
     m_tree.node(hidden.index).flags |= Hidden;
-    // Wireshark's PI_* values: severity in bits 20-23, group in bits 24-31.
-    static constexpr uint64_t kSeverityValues[] = {0,        0x100000, 0x200000,
-                                                   0x400000, 0x600000, 0x800000};
-    const uint64_t sevValue = kSeverityValues[size_t(severity) < 6 ? size_t(severity) : 0];
-    m_tree.node(append(it, m_expertSeverity, offset, length, sevValue).index).flags |= Generated;
+    m_tree.node(append(it, m_expertSeverity, offset, length, severityValue(severity)).index)
+        .flags |= Generated;
     const uint64_t groupValue = uint64_t(group) << 24;
     m_tree.node(append(it, m_expertGroup, offset, length, groupValue).index).flags |= Generated;
     return it;
+}
+
+void Dissection::collectExpert(size_t offset, size_t length, Severity severity, ExpertGroup group,
+                               std::string_view message, FieldId field)
+{
+    // The same fields as the tree's note, flat: see expert().
+    collect(m_expertField, offset, length, uint64_t(severity), uint32_t(group));
+    if (const int32_t c = collect(field, offset, length, 0); c >= 0) {
+        std::string shown;
+        text::appendEscaped(shown, message);
+        m_tree.setText(c, std::move(shown));
+    }
+    if (const int32_t c = collect(m_expertMessage, offset, length, 0); c >= 0)
+        m_tree.setText(c, std::string(message));
+    collect(m_expertSeverity, offset, length, severityValue(severity));
+    collect(m_expertGroup, offset, length, uint64_t(group) << 24);
 }
 
 void Dissection::setText(Item item, std::string label)
@@ -270,6 +342,12 @@ void Dissection::markLayerError(Item parent, size_t frameOffset, bool truncated,
             m_tree.node(note.index).offset = uint32_t(frameOffset);
         }
         m_tree.node(it.index).flags |= Expert;
+    } else if (m_interest) {
+        collect(truncated ? m_shortField : m_malformedField, frameOffset, 0,
+                uint64_t(Severity::Error));
+        if (!truncated)
+            collectExpert(frameOffset, 0, Severity::Error, ExpertGroup::Malformed,
+                          "Malformed Packet (Exception occurred)", m_malformedExpert);
     }
     // tshark appends the mark with no space before it.
     if (!m_frozen)
@@ -290,8 +368,9 @@ namespace pl {
 void Dissection::data(const Reader &r, Item parent)
 {
     // The data dissector only adds tree items (Wireshark's touches no column): summary mode,
-    // where most TCP and UDP payloads end up here, skips the dispatch.
-    if (r.captured() > 0 && parent)
+    // where most TCP and UDP payloads end up here, skips the dispatch unless a filter reads
+    // fields.
+    if (r.captured() > 0 && (parent || m_interest))
         dispatch(Table::Core, CoreData, r, parent);
 }
 

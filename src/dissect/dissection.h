@@ -50,6 +50,10 @@ enum class ExpertGroup : uint8_t {
     Deprecated,
 };
 
+/// The fields a display filter reads, by FieldId (non-zero = wanted). Summary mode collects
+/// them (Dissection::setInterest) so a filter is evaluated without building the whole tree.
+using FieldInterest = std::vector<uint8_t>;
+
 /// User preferences that change dissection (tshark's `-o name:value`).
 struct Preferences
 {
@@ -79,6 +83,20 @@ public:
 
     Mode mode() const { return m_mode; }
     bool tree() const { return m_mode == Mode::Tree; }
+
+    /// Summary mode: also collect the fields `interest` marks, flat under the root of
+    /// fieldTree() with their offsets and values as tree mode has them (null: collect none,
+    /// the fast path). Protocol code needs nothing for this: every add*() collects a wanted
+    /// field even when its parent item is invalid. `interest` must outlive the dissections.
+    void setInterest(const FieldInterest *interest) { m_interest = interest; }
+    const FieldInterest *interest() const { return m_interest; }
+    /// Whether the field `f` is kept: always in tree mode, when wanted in summary mode. For a
+    /// value the caller must build (a string) only when somebody reads it.
+    bool wants(FieldId f) const
+    {
+        return tree() || (m_interest && f >= 0 && size_t(f) < m_interest->size() &&
+                          (*m_interest)[size_t(f)]);
+    }
     const Frame &frame() const { return *m_frame; }
     Session &session() { return *m_session; }
     /// This frame was dissected before in this session: protocols answer from their FrameLog
@@ -108,6 +126,8 @@ public:
     {
         if (!parent) { // summary mode: only the bounds check, so truncation is found alike
             r.require(at, len);
+            if (m_interest)
+                collectUInt(f, r, at, len);
             return {};
         }
         return addUIntToTree(parent, f, r, at, len);
@@ -116,26 +136,39 @@ public:
     Item addValue(Item parent, FieldId f, const Reader &r, size_t at, size_t len, uint64_t value)
     {
         r.require(at, len);
-        return parent ? append(parent, f, r.frameOffset(at), len, value) : Item{};
+        if (parent)
+            return append(parent, f, r.frameOffset(at), len, value);
+        collect(f, r.frameOffset(at), len, value);
+        return {};
     }
     /// Adds an Ether/IPv4/IPv6/Bytes field; its value is the bytes themselves.
     Item addBytes(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
     {
         r.require(at, len);
-        return parent ? append(parent, f, r.frameOffset(at), len, 0) : Item{};
+        if (parent)
+            return append(parent, f, r.frameOffset(at), len, 0);
+        collect(f, r.frameOffset(at), len, 0);
+        return {};
     }
     Item addString(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
                    std::string value);
+    /// A generated string field (no bytes): build `value` only when wants(f).
+    Item addGeneratedString(Item parent, FieldId f, std::string value, bool bracketed = true);
     /// A label without a field (`Options: (20 bytes)`).
     Item addText(Item parent, const Reader &r, size_t at, size_t len, std::string label);
-    /// A protocol's top item; give it its label with setText once the header is read.
+    /// A protocol's top item; give it its label with setText once the header is read. Its
+    /// FieldNode::value is the number of captured bytes from `at` to the end of `r`: the
+    /// bytes a filter's `ip contains ...` searches, header and payload, as in Wireshark.
     Item addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at, size_t len);
     /// A field with no bytes: computed (Wireshark's [generated] items, `bracketed`) or a
     /// fact of the capture (frame.len). `aux` holds the nanoseconds of a time.
     Item addGenerated(Item parent, FieldId f, uint64_t value, uint32_t aux = 0,
                       bool bracketed = true)
     {
-        return parent ? addGeneratedToTree(parent, f, value, aux, bracketed) : Item{};
+        if (parent)
+            return addGeneratedToTree(parent, f, value, aux, bracketed);
+        collect(f, 0, 0, value, aux);
+        return {};
     }
     /// An expert note (`Bad checksum`, `Bogus IP header length`) as Wireshark shows it:
     /// `[Expert Info (Error/Checksum): message]` with the message (under the protocol's
@@ -212,14 +245,14 @@ public:
     const std::string &infoColumn() const { return m_info; }
     /// Protocol fields (FieldType::Protocol) of the layers dissected so far, in order, for
     /// frame.protocols; kEtherTypeLayer stands for Wireshark's `ethertype` pseudo layer.
-    /// Tree mode only (empty in summary mode).
+    /// Tree mode, or summary mode collecting fields (empty otherwise).
     const std::vector<FieldId> &layers() const { return m_layers; }
     static constexpr FieldId kEtherTypeLayer = -2;
     /// Notes Wireshark's `ethertype` layer: Ethernet II, SLL and VLAN hand their payload on
     /// through it (tree mode only).
     void etherTypeLayer()
     {
-        if (tree())
+        if (tree() || m_interest)
             addLayer(kEtherTypeLayer);
     }
 
@@ -232,6 +265,17 @@ public:
 
 private:
     Item append(Item parent, FieldId f, size_t offset, size_t len, uint64_t value);
+    /// Summary mode: keeps a wanted field flat under the root; the index, or -1.
+    int32_t collect(FieldId f, size_t offset, size_t len, uint64_t value, uint32_t aux = 0)
+    {
+        if (!m_interest || f < 0 || size_t(f) >= m_interest->size() || !(*m_interest)[size_t(f)])
+            return -1;
+        return collectNode(f, offset, len, value, aux);
+    }
+    int32_t collectNode(FieldId f, size_t offset, size_t len, uint64_t value, uint32_t aux);
+    void collectUInt(FieldId f, const Reader &r, size_t at, size_t len);
+    void collectExpert(size_t offset, size_t length, Severity severity, ExpertGroup group,
+                       std::string_view message, FieldId field);
     void flagItem(Item item, uint8_t flags);
     Item addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
     Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux, bool bracketed);
@@ -259,6 +303,7 @@ private:
     bool m_revisit = false;
     int m_depth = 0;
     std::vector<FieldId> m_layers;
+    const FieldInterest *m_interest = nullptr;
     // The _ws.expert fields, looked up once.
     FieldId m_expertField = -1, m_expertMessage = -1, m_expertSeverity = -1, m_expertGroup = -1;
     FieldId m_malformedField = -1, m_malformedExpert = -1, m_shortField = -1;
