@@ -3,9 +3,13 @@
 // indexed, and the memory the store holds per packet. Then it sorts every row by Info and by
 // Source with the packet list's sorter (a worker thread, as a header click does) and reports
 // each sort's time, the extra peak memory it took above the loaded store, and the longest
-// the main thread's event loop went without running meanwhile. Run by bench/storeload.sh
-// beside tshark.
+// the main thread's event loop went without running meanwhile. Then (issue 6) it applies
+// display filters of growing complexity to the loaded store and reports the time from
+// setDisplayFilter() to displayFilterApplied() for each, with the longest the event loop went
+// unserved; and the loading time with a filter set before the file is opened (the first pass
+// filters as it goes). Run by bench/storeload.sh beside tshark.
 
+#include "analysis/displayfilter.h"
 #include "analysis/packetsorter.h"
 #include "analysis/packetstore.h"
 
@@ -14,7 +18,10 @@
 #include <QFile>
 #include <QTimer>
 #include <cstdio>
+#include <ctime>
+#include <functional>
 #include <malloc.h>
+#include <memory>
 
 namespace {
 
@@ -49,9 +56,13 @@ bool resetPeak()
 // One sort after the other, each measured alone.
 struct SortBench
 {
-    explicit SortBench(pl::PacketStore *s) : store(s) {}
+    explicit SortBench(pl::PacketStore *s, std::function<void()> then)
+        : store(s), done(std::move(then))
+    {
+    }
 
     pl::PacketStore *store;
+    std::function<void()> done;
     pl::PacketSorter sorter;
     QTimer ticker; // the GUI's event loop: how late does each tick come?
     QElapsedTimer clock, sinceTick;
@@ -107,7 +118,99 @@ struct SortBench
         else if (++step < 2)
             QTimer::singleShot(0, [this] { next(); });
         else
-            QCoreApplication::exit(store->damaged() ? 1 : 0);
+            QTimer::singleShot(0, [this] { done(); });
+    }
+};
+
+// Display filters of growing complexity, applied one after the other to the loaded store;
+// the last ones read stateful fields (tcp.stream, frame.time_delta).
+const char *const kFilters[] = {
+    "tcp",
+    "ip.addr == 192.168.1.15",
+    "tcp.port == 443 && tcp.len > 0",
+    "(udp.port == 53 || udp.port == 123) && frame.len > 100 || icmp || arp",
+    "tcp.stream == 5 || frame.time_delta > 0.001 && ip.src == 192.168.1.0/24",
+    "tcp.flags.syn == 1 && tcp.seq == 0 || ip.ttl < 50 && !(tcp.port in {80 443})",
+};
+
+// CPU time of the whole process: on a busy machine, what a pass costs regardless of how long
+// it waited for a core.
+double processCpuMs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
+struct FilterBench
+{
+    explicit FilterBench(pl::PacketStore *s) : store(s) {}
+
+    pl::PacketStore *store;
+    QTimer ticker;
+    QElapsedTimer clock, sinceTick;
+    double maxGapMs = 0;
+    double cpuBefore = 0;
+    size_t step = 0;
+
+    void start()
+    {
+        ticker.setInterval(5);
+        QObject::connect(&ticker, &QTimer::timeout, [this] {
+            maxGapMs = qMax(maxGapMs, double(sinceTick.nsecsElapsed()) / 1e6 - 5.0);
+            sinceTick.restart();
+        });
+        QObject::connect(store, &pl::PacketStore::displayFilterApplied, [this] { applied(); });
+        next();
+    }
+
+    void next()
+    {
+        const pl::DisplayFilter f = pl::DisplayFilter::compile(kFilters[step]);
+        if (!f.ok()) {
+            fprintf(stderr, "filter '%s': %s\n", kFilters[step], f.error().text.c_str());
+            QCoreApplication::exit(1);
+            return;
+        }
+        maxGapMs = 0;
+        sinceTick.start();
+        ticker.start();
+        cpuBefore = processCpuMs();
+        clock.start();
+        store->setDisplayFilter(f);
+    }
+
+    void applied()
+    {
+        const double ms = double(clock.nsecsElapsed()) / 1e6;
+        ticker.stop();
+        printf("filter_%zu_text %s\nfilter_%zu_ms %.1f\nfilter_%zu_displayed %lld\n"
+               "filter_%zu_max_gui_gap_ms %.1f\nfilter_%zu_cpu_ms %.1f\n",
+               step + 1, kFilters[step], step + 1, ms, step + 1,
+               static_cast<long long>(store->displayedCount()), step + 1, maxGapMs, step + 1,
+               processCpuMs() - cpuBefore);
+        fflush(stdout);
+        if (++step < std::size(kFilters))
+            QTimer::singleShot(0, [this] { next(); });
+        else
+            QTimer::singleShot(0, [this] { loadFiltered(); });
+    }
+
+    // Loading with a filter already set: what filtering as the first pass goes costs.
+    std::unique_ptr<pl::PacketStore> second;
+    void loadFiltered()
+    {
+        second = std::make_unique<pl::PacketStore>();
+        second->setDisplayFilter(pl::DisplayFilter::compile(kFilters[2]));
+        QObject::connect(second.get(), &pl::PacketStore::loadingFinished, [this] {
+            printf("loaded_filtered_ms %.1f\nloaded_filtered_displayed %lld\n",
+                   double(clock.nsecsElapsed()) / 1e6,
+                   static_cast<long long>(second->displayedCount()));
+            fflush(stdout);
+            QCoreApplication::exit(second->damaged() ? 1 : 0);
+        });
+        clock.start();
+        second->open(store->filePath());
     }
 };
 
@@ -116,13 +219,15 @@ struct SortBench
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    if (argc != 2) {
-        fprintf(stderr, "usage: packetlens-storebench FILE\n");
+    const bool filtersOnly = argc == 3 && qstrcmp(argv[2], "--filters-only") == 0;
+    if (argc != 2 && !filtersOnly) {
+        fprintf(stderr, "usage: packetlens-storebench FILE [--filters-only]\n");
         return 2;
     }
     const long emptyKiB = residentKiB();
     pl::PacketStore store;
-    SortBench sorts(&store);
+    FilterBench filters(&store);
+    SortBench sorts(&store, [&filters] { filters.start(); });
     QElapsedTimer clock;
     double firstRowsMs = -1;
     QObject::connect(&store, &pl::PacketStore::packetsAppended, [&](qsizetype, qsizetype) {
@@ -143,6 +248,8 @@ int main(int argc, char **argv)
         fflush(stdout);
         if (store.damaged())
             QCoreApplication::exit(1);
+        else if (filtersOnly)
+            filters.start();
         else
             sorts.start();
     });

@@ -1,5 +1,7 @@
 #include "packetstore.h"
 
+#include "filterpass.h"
+
 #include <QElapsedTimer>
 
 #include <chrono>
@@ -35,16 +37,31 @@ struct PacketStore::Shared
     bool haveFirst = false;
     int64_t firstSec = 0;
     uint32_t firstNsec = 0;
+    /// The display filter the first pass applies from its next chunk on (the main thread sets
+    /// it), and its generation.
+    DisplayFilter filter;
+    uint64_t filterGeneration = 0;
+    RowBits displayed; ///< bit per packet the first pass dissected: it passed its filter
 };
 
 PacketStore::PacketStore(QObject *parent) : QObject(parent)
 {
     setSummaryPrefs(m_rowDissection);
+    setSummaryPrefs(m_matchDissection);
 }
 
 PacketStore::~PacketStore()
 {
+    stopPass();
     stopWorker();
+}
+
+void PacketStore::stopPass()
+{
+    m_passCancel = true;
+    if (m_pass.joinable())
+        m_pass.join();
+    m_passCancel = false;
 }
 
 void PacketStore::stopWorker()
@@ -77,6 +94,8 @@ bool PacketStore::load(const QString &path, bool following)
         return false;
     }
     shared->session.setRemembersFrames(true);
+    shared->filter = m_filter; // applied from the first packet: no pass needed
+    shared->filterGeneration = m_filterGeneration;
     shared->reader.setFollowing(following);
     const auto &ifs = shared->reader.interfaces();
     // A spool may have no interface yet; PacketLens writes it with nanosecond times.
@@ -96,6 +115,7 @@ void PacketStore::close()
     const bool hadFile = m_shared != nullptr;
     if (hadFile)
         emit aboutToClose();
+    stopPass();
     stopWorker();
     ++m_generation; // queued announcements of the old file are ignored from now on
     m_shared.reset();
@@ -108,6 +128,11 @@ void PacketStore::close()
     m_firstSec = 0;
     m_firstNsec = 0;
     m_digits = 6;
+    m_displayed.clear();
+    m_displayedCount = 0;
+    m_filtering = false;
+    m_switchRow = 0;
+    m_passDone = true;
     if (hadFile)
         emit closed();
 }
@@ -150,6 +175,9 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
     sinceAnnounce.start();
     bool announcedAny = false;
     const int digits = m_digits; // set before the thread started, never changed while it runs
+    DisplayFilter filter;        // its own copy: setDisplayFilter() replaces s->filter at any time
+    uint64_t filterGeneration = ~uint64_t(0);
+    bool everything = true;
     bool finalPass = false;
     for (;;) {
         bool end = false;
@@ -159,6 +187,14 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
         qint64 bytesRead, total;
         {
             std::lock_guard lock(s->mutex);
+            // A new filter takes over at a chunk boundary: setDisplayFilter() noted
+            // s->loaded under this lock, and its pass covers the rows before.
+            if (s->filterGeneration != filterGeneration) {
+                filterGeneration = s->filterGeneration;
+                filter = s->filter;
+                everything = filter.isEmpty();
+                d.setInterest(everything ? nullptr : &filter.interest());
+            }
             for (int i = 0; i < kChunk; ++i) {
                 if (!s->reader.next(p)) {
                     end = true;
@@ -170,6 +206,7 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
                     s->firstNsec = p.frame.tsNsec;
                 }
                 d.dissect(p.frame, &s->session);
+                putBit(s->displayed, s->loaded, everything || filter.matches(d));
                 ++s->loaded;
             }
             loaded = s->loaded;
@@ -243,6 +280,20 @@ void PacketStore::announce(uint64_t generation, qsizetype total, int64_t firstSe
         m_digits = digits;
     }
     const qsizetype first = m_count;
+    {
+        // The first pass's verdicts on the new rows. Those below m_switchRow were made with an
+        // earlier filter: they stand in until the pass's own are there, and then they are.
+        std::lock_guard lock(m_shared->mutex);
+        if (m_displayed.size() < size_t(total + 63) / 64)
+            m_displayed.resize(size_t(total + 63) / 64, 0);
+        for (qsizetype r = first; r < total; ++r) {
+            const bool passed = uint64_t(r) < m_switchRow && m_passDone
+                                    ? testBit(m_displayed, uint64_t(r))
+                                    : testBit(m_shared->displayed, uint64_t(r));
+            putBit(m_displayed, uint64_t(r), passed);
+            m_displayedCount += passed;
+        }
+    }
     m_count = total;
     emit packetsAppended(first, total - 1);
 }
@@ -266,6 +317,7 @@ PacketStore::Row PacketStore::row(qsizetype index)
     if (const Row *cached = m_rows.object(index))
         return *cached;
     auto r = std::make_unique<Row>();
+    m_rowDissection.setInterest(m_colorRules.empty() ? nullptr : &m_colorInterest);
     {
         std::lock_guard lock(m_shared->mutex);
         if (!m_shared->reader.readPacket(uint64_t(index), m_rowPacket))
@@ -289,6 +341,12 @@ PacketStore::Row PacketStore::row(qsizetype index)
     r->protocol = QString::fromUtf8(proto.data(), qsizetype(proto.size()));
     r->info = QString::fromStdString(m_rowDissection.infoColumn());
     r->flags = m_rowDissection.flags();
+    for (size_t i = 0; i < m_colorRules.size(); ++i) {
+        if (m_colorRules[i].matches(m_rowDissection)) {
+            r->colorRule = int(i);
+            break;
+        }
+    }
     Row result = *r;
     m_rows.insert(index, r.release());
     return result;
@@ -340,6 +398,111 @@ QHash<quint64, QStringList> PacketStore::editedComments() const
     for (auto it = m_comments.constBegin(); it != m_comments.constEnd(); ++it)
         byFrame.insert(quint64(it.key()) + 1, it.value());
     return byFrame;
+}
+
+void PacketStore::setDisplayFilter(const DisplayFilter &filter)
+{
+    stopPass(); // superseded: its result is not wanted any more
+    m_filter = filter;
+    const uint64_t filterGeneration = ++m_filterGeneration;
+    const uint64_t generation = m_generation;
+    m_filtering = true;
+    m_passDone = false;
+    uint64_t loaded = 0;
+    if (m_shared) {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->filter = filter;
+        m_shared->filterGeneration = filterGeneration;
+        loaded = m_shared->loaded;
+    }
+    m_switchRow = loaded;
+    if (loaded == 0 || filter.isEmpty()) {
+        // Nothing to dissect: every row is displayed, or there is no row before the switch.
+        // Still applied as an event, so that every call is answered the same way.
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, filterGeneration, loaded] {
+                passFinished(generation, filterGeneration, nullptr, loaded);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    const std::string path = m_path.toStdString();
+    const bool following = m_following;
+    m_pass = std::thread([this, path, following, loaded, filter, generation, filterGeneration] {
+        FilterPassResult result =
+            filterPass(path, following, loaded, filter, m_passCancel,
+                       [this, generation, filterGeneration, loaded](uint64_t done) {
+                           QMetaObject::invokeMethod(
+                               this,
+                               [this, generation, filterGeneration, done, loaded] {
+                                   if (generation == m_generation &&
+                                       filterGeneration == m_filterGeneration && m_filtering)
+                                       emit filterProgress(qsizetype(done), qsizetype(loaded));
+                               },
+                               Qt::QueuedConnection);
+                       });
+        if (result.cancelled)
+            return;
+        auto bits = std::make_shared<const RowBits>(std::move(result.bits));
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, filterGeneration, bits, loaded] {
+                passFinished(generation, filterGeneration, bits, loaded);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void PacketStore::passFinished(uint64_t generation, uint64_t filterGeneration,
+                               std::shared_ptr<const std::vector<uint64_t>> bits, uint64_t rows)
+{
+    if (generation != m_generation || filterGeneration != m_filterGeneration || m_passDone)
+        return;
+    if (m_pass.joinable())
+        m_pass.join(); // it has returned already: this event was its last act
+    // Rows 0 .. rows-1 take the pass's verdicts (all displayed for the empty filter; a row the
+    // pass could not read any more is hidden). Rows not announced yet keep them: announce()
+    // does not overwrite them.
+    const size_t words = size_t(std::max<uint64_t>(uint64_t(m_count), rows) + 63) / 64;
+    if (m_displayed.size() < words)
+        m_displayed.resize(words, 0);
+    const size_t full = size_t(rows / 64);
+    for (size_t w = 0; w < full; ++w)
+        m_displayed[w] = !bits ? ~uint64_t(0) : w < bits->size() ? (*bits)[w] : 0;
+    if (rows % 64) {
+        const uint64_t mask = (uint64_t(1) << (rows % 64)) - 1;
+        const uint64_t mine = !bits ? ~uint64_t(0) : full < bits->size() ? (*bits)[full] : 0;
+        m_displayed[full] = (m_displayed[full] & ~mask) | (mine & mask);
+    }
+    m_displayedCount = qsizetype(countBits(m_displayed, uint64_t(m_count)));
+    m_passDone = true;
+    m_filtering = false;
+    emit displayFilterApplied();
+}
+
+bool PacketStore::isDisplayed(qsizetype row) const
+{
+    return row >= 0 && row < m_count && testBit(m_displayed, uint64_t(row));
+}
+
+void PacketStore::setColoringRules(const std::vector<DisplayFilter> &rules)
+{
+    m_colorRules = rules;
+    m_colorInterest.clear();
+    for (const DisplayFilter &rule : m_colorRules)
+        mergeInterest(m_colorInterest, rule.interest());
+    m_rows.clear();
+    emit coloringRulesChanged();
+}
+
+bool PacketStore::matches(qsizetype row, const DisplayFilter &filter)
+{
+    m_matchDissection.setInterest(filter.isEmpty() ? nullptr : &filter.interest());
+    const bool dissected = dissect(row, m_matchDissection, m_matchPacket);
+    const bool result = dissected && filter.matches(m_matchDissection);
+    m_matchDissection.setInterest(nullptr); // `filter` may go away
+    return result;
 }
 
 } // namespace pl

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/displayfilter.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace pl {
 
@@ -26,6 +28,12 @@ namespace pl {
 /// (8 bytes a packet) and the session's per-frame logs are the whole cost. The reader and the
 /// session are not thread-safe, so both threads use them under one mutex, which the worker
 /// takes for chunks of packets short enough (about a millisecond) not to stall the GUI.
+///
+/// Display filter: one bit per row says whether the row is displayed. Rows the first pass
+/// dissects after setDisplayFilter() are filtered by it as it goes, before they are announced;
+/// the rows it had dissected before are filtered by a second pass over the file on another
+/// thread (its own reader and a fresh session from frame 1, so stateful fields come out as in
+/// the first pass). Its result reaches the main thread as a queued event, like announcements.
 class PacketStore : public QObject
 {
     Q_OBJECT
@@ -40,6 +48,9 @@ public:
         uint32_t length = 0; ///< length on the wire
         QString source, destination, protocol, info;
         uint8_t flags = 0; ///< NodeFlag bits of the frame (Malformed, Truncated, BadChecksum)
+        /// Index (in setColoringRules()' order) of the first coloring rule that matches the
+        /// packet; -1: none does.
+        int colorRule = -1;
     };
 
     explicit PacketStore(QObject *parent = nullptr);
@@ -93,6 +104,32 @@ public:
     /// Time stamp digits of the first interface (6 for µs files, 9 for ns).
     int timeDigits() const { return m_digits; }
 
+    // --- Display filter ---
+
+    /// Applies `filter` to every row, asynchronously: rows announced so far keep their old
+    /// state until displayFilterApplied() (filterProgress() meanwhile); rows announced from now
+    /// on are filtered before packetsAppended(). A later call supersedes a pass still running.
+    /// The filter stays set for files opened later. The empty filter displays every row; a
+    /// filter that did not compile displays none (do not apply one).
+    void setDisplayFilter(const DisplayFilter &filter);
+    const DisplayFilter &displayFilter() const { return m_filter; }
+    /// Whether announced `row` passes the display filter (true for every row without one).
+    /// Valid inside a packetsAppended() handler for the rows it announces.
+    bool isDisplayed(qsizetype row) const;
+    /// Displayed rows among the announced ones.
+    qsizetype displayedCount() const { return m_displayedCount; }
+    /// setDisplayFilter()'s pass over the rows loaded before it is still running.
+    bool isFiltering() const { return m_filtering; }
+
+    /// Coloring rules in order of priority: row() sets Row::colorRule to the first that
+    /// matches. Clears the row cache and emits coloringRulesChanged().
+    void setColoringRules(const std::vector<DisplayFilter> &rules);
+    const std::vector<DisplayFilter> &coloringRules() const { return m_colorRules; }
+
+    /// Whether `row` passes `filter` (Find, Go to): the packet is dissected again with the
+    /// store's session, on the calling (main) thread. false for an invalid row.
+    bool matches(qsizetype row, const DisplayFilter &filter);
+
     /// Bound of the row cache.
     static constexpr int kRowCacheSize = 4096;
 
@@ -107,6 +144,14 @@ signals:
     void aboutToClose();
     void closed();
     void commentsChanged(qsizetype row);
+    /// setDisplayFilter()'s pass is done: isDisplayed() and displayedCount() are final for
+    /// every row announced so far (one signal per setDisplayFilter() that was not superseded
+    /// or ended by close()/open()).
+    void displayFilterApplied();
+    /// The pass has filtered `done` of the `total` rows it covers; at most about every 100 ms.
+    void filterProgress(qsizetype done, qsizetype total);
+    /// setColoringRules() changed the rules: rows must be asked for again.
+    void coloringRulesChanged();
 
 private:
     struct Shared;
@@ -115,6 +160,9 @@ private:
                   int digits);
     void finish(uint64_t generation, bool damaged, const QString &error);
     void stopWorker();
+    void stopPass();
+    void passFinished(uint64_t generation, uint64_t filterGeneration,
+                      std::shared_ptr<const std::vector<uint64_t>> bits, uint64_t rows);
     bool load(const QString &path, bool following);
 
     std::shared_ptr<Shared> m_shared;
@@ -138,6 +186,24 @@ private:
     QCache<qsizetype, Row> m_rows{kRowCacheSize};
     QHash<qsizetype, QStringList> m_comments; ///< the user's, by row
     CapturedPacket m_commentPacket;
+
+    DisplayFilter m_filter;
+    uint64_t m_filterGeneration = 0; ///< tells a superseded pass's events apart
+    /// Bit per announced row (and, once a pass is done, per row it covered): displayed.
+    std::vector<uint64_t> m_displayed;
+    qsizetype m_displayedCount = 0;
+    bool m_filtering = false;
+    /// The first pass filtered rows from here on with m_filter; the rows before it are
+    /// setDisplayFilter()'s pass's (until it is done, they show the previous filter's state).
+    uint64_t m_switchRow = 0;
+    bool m_passDone = true;
+    std::thread m_pass;
+    std::atomic<bool> m_passCancel{false};
+
+    std::vector<DisplayFilter> m_colorRules;
+    FieldInterest m_colorInterest; ///< what every rule reads, for m_rowDissection
+    Dissection m_matchDissection{Dissection::Mode::Summary};
+    CapturedPacket m_matchPacket;
 };
 
 } // namespace pl

@@ -40,12 +40,33 @@ constexpr FormatChoice kDissectionFormats[] = {
     {Format::CArrays, QT_TRANSLATE_NOOP("ExportDialog", "C arrays")},
 };
 
+// The frames of `range` whose bit is set (bit i of word i/64 is frame i+1), up to frame `n`.
+PacketRange intersect(const PacketRange &range, const std::vector<uint64_t> &bits, uint64_t n)
+{
+    std::vector<PacketRange::Span> spans;
+    const uint64_t limit = std::min<uint64_t>(n, uint64_t(bits.size()) * 64);
+    for (const PacketRange::Span &s : range.spans()) {
+        const uint64_t last = std::min(s.last, limit);
+        for (uint64_t f = s.first; f <= last; ++f) {
+            if (!(bits[(f - 1) / 64] >> ((f - 1) % 64) & 1u))
+                continue;
+            if (!spans.empty() && spans.back().last == f - 1)
+                spans.back().last = f;
+            else
+                spans.push_back({f, f});
+        }
+    }
+    return PacketRange::fromSpans(std::move(spans));
+}
+
 } // namespace
 
 ExportDialog::ExportDialog(Purpose purpose, const Packets &packets, QWidget *parent)
     : QDialog(parent), m_purpose(purpose), m_packets(packets), m_path(new QLineEdit(this)),
       m_format(new QComboBox(this)), m_choices(new QButtonGroup(this)),
-      m_rangeText(new QLineEdit(this)), m_textSummary(new QCheckBox(tr("&Summary line"), this)),
+      m_captured(new QRadioButton(tr("&Captured"), this)),
+      m_displayed(new QRadioButton(tr("&Displayed"), this)), m_rangeText(new QLineEdit(this)),
+      m_textSummary(new QCheckBox(tr("&Summary line"), this)),
       m_textDetails(new QCheckBox(tr("&Details"), this)),
       m_textBytes(new QCheckBox(tr("&Bytes"), this)), m_problem(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
@@ -66,21 +87,29 @@ ExportDialog::ExportDialog(Purpose purpose, const Packets &packets, QWidget *par
     // Packet Range, with the count each choice takes (Wireshark's "Captured" column).
     auto *rangeBox = new QGroupBox(tr("Packet Range"), this);
     auto *rangeLayout = new QFormLayout(rangeBox);
-    const quint64 marked =
-        SessionExporter::rangeOfBits(packets.markBits, packets.count).count(packets.count);
-    const quint64 firstToLast =
-        SessionExporter::firstToLastOfBits(packets.markBits, packets.count).count(packets.count);
+    // Wireshark's Captured / Displayed columns, as one choice that applies to every row.
+    auto *columns = new QHBoxLayout;
+    columns->addWidget(m_captured);
+    columns->addWidget(m_displayed);
+    columns->addStretch(1);
+    rangeLayout->addRow(columns);
+    auto *view = new QButtonGroup(this);
+    view->addButton(m_captured);
+    view->addButton(m_displayed);
+    m_displayed->setEnabled(packets.filtered);
+    (packets.filtered && purpose != Purpose::SaveAs ? m_displayed : m_captured)->setChecked(true);
+    m_captured->setVisible(packets.filtered);
+    m_displayed->setVisible(packets.filtered);
     const struct
     {
         Choice choice;
         QString text;
-        quint64 count;
     } choices[] = {
-        {Choice::All, tr("&All packets"), packets.count},
-        {Choice::Selected, tr("&Selected packet only"), packets.selected ? 1u : 0u},
-        {Choice::Marked, tr("&Marked packets only"), marked},
-        {Choice::FirstToLastMarked, tr("&First to last marked"), firstToLast},
-        {Choice::Range, tr("&Range:"), 0},
+        {Choice::All, tr("&All packets")},
+        {Choice::Selected, tr("&Selected packet only")},
+        {Choice::Marked, tr("&Marked packets only")},
+        {Choice::FirstToLastMarked, tr("&First to last marked")},
+        {Choice::Range, tr("&Range:")},
     };
     for (const auto &c : choices) {
         auto *button = new QRadioButton(c.text, rangeBox);
@@ -89,10 +118,12 @@ ExportDialog::ExportDialog(Purpose purpose, const Packets &packets, QWidget *par
             m_rangeText->setPlaceholderText(tr("e.g. 1-10,20,30-"));
             rangeLayout->addRow(button, m_rangeText);
         } else {
-            rangeLayout->addRow(button, new QLabel(QString::number(c.count), rangeBox));
-            button->setEnabled(c.count > 0);
+            auto *count = new QLabel(rangeBox);
+            m_counts.append({c.choice, count});
+            rangeLayout->addRow(button, count);
         }
     }
+    updateCounts();
     m_choices->button(int(Choice::All))->setChecked(true);
 
     auto *textBox = new QGroupBox(tr("Packet Format"), this);
@@ -136,6 +167,10 @@ ExportDialog::ExportDialog(Purpose purpose, const Packets &packets, QWidget *par
         update();
     });
     connect(m_choices, &QButtonGroup::idClicked, this, &ExportDialog::update);
+    connect(m_displayed, &QRadioButton::toggled, this, [this] {
+        updateCounts();
+        update();
+    });
     connect(m_rangeText, &QLineEdit::textEdited, this, [this] {
         m_choices->button(int(Choice::Range))->setChecked(true);
         update();
@@ -187,10 +222,42 @@ void ExportDialog::setRangeText(const QString &text)
     update();
 }
 
+bool ExportDialog::displayedOnly() const
+{
+    return m_packets.filtered && m_displayed->isChecked();
+}
+
+void ExportDialog::setDisplayedOnly(bool displayed)
+{
+    (displayed && m_packets.filtered ? m_displayed : m_captured)->setChecked(true);
+    updateCounts();
+    update();
+}
+
+void ExportDialog::updateCounts()
+{
+    for (const auto &[choice, label] : std::as_const(m_counts)) {
+        PacketRange r = capturedRange(choice);
+        if (displayedOnly())
+            r = intersect(r, m_packets.displayedBits, m_packets.count);
+        const quint64 n = r.count(m_packets.count);
+        label->setText(QString::number(n));
+        m_choices->button(int(choice))->setEnabled(n > 0);
+    }
+}
+
 PacketRange ExportDialog::range() const
 {
+    const PacketRange r = capturedRange(choice());
+    if (!r.isValid() || !displayedOnly())
+        return r;
+    return intersect(r, m_packets.displayedBits, m_packets.count);
+}
+
+PacketRange ExportDialog::capturedRange(Choice choice) const
+{
     const uint64_t n = m_packets.count;
-    switch (choice()) {
+    switch (choice) {
     case Choice::All:
         // Closed at the packets the user sees: a growing spool may hold more by now.
         return PacketRange::fromSpans({{1, n}});

@@ -1,12 +1,18 @@
 #include "mainwindow.h"
 
+#include "analysis/packetfinder.h"
 #include "app/capturecontroller.h"
 #include "app/capturedialog.h"
+#include "app/coloringrulesdialog.h"
+#include "app/displayfilteredit.h"
+#include "app/findbar.h"
+#include "app/gotopacketbar.h"
 #include "app/hexview.h"
 #include "app/interfacelistmodel.h"
 #include "app/packetlistmodel.h"
 #include "app/prototreemodel.h"
 #include "app/startpage.h"
+#include "dissect/registry.h"
 #include "ui_mainwindow.h"
 
 #include <QActionGroup>
@@ -46,6 +52,13 @@ MainWindow::MainWindow(QWidget *parent)
       m_spoolDirectory(CaptureController::spoolDirectory())
 {
     m_ui->setupUi(this);
+    // The find and go-to bars show under the filter bar when asked for.
+    m_findBar = new FindBar(m_ui->packetsPage);
+    m_goToBar = new GoToPacketBar(m_ui->packetsPage);
+    m_findBar->setVisible(false);
+    m_goToBar->setVisible(false);
+    m_ui->packetsLayout->insertWidget(1, m_findBar);
+    m_ui->packetsLayout->insertWidget(2, m_goToBar);
     m_ui->packetList->setModel(m_packetModel);
     m_ui->packetList->verticalHeader()->setDefaultSectionSize(
         m_ui->packetList->fontMetrics().height() + 4);
@@ -81,7 +94,10 @@ MainWindow::MainWindow(QWidget *parent)
     connectExport();
     connectSpool();
     setUpContextMenus();
+    connectFilter();
+    connectFindAndGoTo();
     restoreSettings();
+    connectColoring();
     rebuildRecentMenu();
     updateStatus();
 }
@@ -103,6 +119,7 @@ const QString kRecent = QStringLiteral("files/recent");
 const QString kZoom = QStringLiteral("view/zoom");
 const QString kPanes = QStringLiteral("view/panes");
 const QString kCapture = QStringLiteral("capture/");
+const QString kColorize = QStringLiteral("view/colorize");
 
 /// The last capture's options, so that Start and the options dialog begin from them.
 void saveCaptureConfig(const ipc::Config &c)
@@ -187,6 +204,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     s.setValue(kColumns, m_ui->packetList->horizontalHeader()->saveState());
     s.setValue(kTimeFormat, int(m_packetModel->timeFormat()));
     s.setValue(kZoom, m_zoom);
+    s.setValue(kColorize, m_ui->actionColorize->isChecked());
     s.setValue(kPanes, QList<QVariant>{m_ui->actionShowPacketList->isChecked(),
                                        m_ui->actionShowPacketDetails->isChecked(),
                                        m_ui->actionShowPacketBytes->isChecked()});
@@ -294,17 +312,6 @@ void MainWindow::connectActions()
         if (m_packetModel->rowCount() > 0)
             m_ui->packetList->selectRow(m_packetModel->rowCount() - 1);
     });
-    connect(m_ui->actionGoToPacket, &QAction::triggered, this, [this] {
-        const int rows = m_packetModel->rowCount();
-        if (rows == 0)
-            return;
-        bool ok = false;
-        const int n = QInputDialog::getInt(this, tr("Go to Packet"), tr("Packet number:"), 1, 1,
-                                           rows, 1, &ok);
-        if (ok)
-            selectStoreRow(n - 1);
-    });
-
     connect(m_ui->packetList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (m_capture->isCapturing())
@@ -488,6 +495,14 @@ void MainWindow::showExportDialog(ExportDialog::Purpose purpose)
     const qsizetype current = m_packetModel->storeRow(m_ui->packetList->currentIndex().row());
     packets.selected = current >= 0 ? quint64(current) + 1 : 0;
     packets.markBits = m_packetModel->markBits();
+    if (m_packetModel->isFiltered()) {
+        // Wireshark's "Displayed" column: the packets the display filter shows.
+        packets.filtered = true;
+        packets.displayedBits.assign(size_t((packets.count + 63) / 64), 0);
+        for (qsizetype r = 0; r < m_store->count(); ++r)
+            if (m_store->isDisplayed(r))
+                packets.displayedBits[size_t(r) / 64] |= uint64_t(1) << (r % 64);
+    }
     ExportDialog dialog(purpose, packets, this);
     if (purpose == ExportDialog::Purpose::ExportDissections)
         dialog.setFormat(SessionExporter::Format::Text);
@@ -501,7 +516,7 @@ void MainWindow::showExportDialog(ExportDialog::Purpose purpose)
         return;
     const SessionExporter::Options options = dialog.options();
     if (exportPackets(target, options) && purpose == ExportDialog::Purpose::SaveAs &&
-        dialog.choice() == ExportDialog::Choice::All)
+        dialog.choice() == ExportDialog::Choice::All && !dialog.displayedOnly())
         m_pendingSave = {m_store->filePath(), m_store->count()};
 }
 
@@ -967,8 +982,14 @@ void MainWindow::updateStatus()
         return;
     }
     const qsizetype n = m_store->count();
+    const qsizetype shown = m_packetModel->displayedCount();
+    // Wireshark's form: "Packets: 1000 · Displayed: 45 (4.5%)".
     QString text =
-        tr("Packets: %1 · Displayed: %1 (100.0%) · Dropped: %2").arg(n).arg(m_capture->dropped());
+        tr("Packets: %1 · Displayed: %2 (%3%) · Dropped: %4")
+            .arg(n)
+            .arg(shown)
+            .arg(QString::number(n > 0 ? 100.0 * double(shown) / double(n) : 0.0, 'f', 1))
+            .arg(m_capture->dropped());
     if (const qsizetype marked = m_packetModel->markedCount())
         text += tr(" · Marked: %1").arg(marked);
     const qint64 ms = m_captureClock.isValid() ? m_captureClock.elapsed() : m_captureMs;
@@ -1029,18 +1050,289 @@ void MainWindow::setUpContextMenus()
             });
     m_ui->detailTree->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_ui->detailTree, &QWidget::customContextMenuRequested, this,
-            [this, copyAction](const QPoint &pos) {
+            [this](const QPoint &pos) {
                 const QModelIndex item = m_ui->detailTree->indexAt(pos);
                 if (!item.isValid())
                     return;
-                QMenu menu(this);
-                copyAction(&menu, tr("Copy Line"), CopyWhat::ItemLine);
-                copyAction(&menu, tr("Copy Value"), CopyWhat::ItemValue)
-                    ->setEnabled(!copyText(CopyWhat::ItemValue).isEmpty());
-                copyAction(&menu, tr("Copy as Filter"), CopyWhat::ItemFilter)
-                    ->setEnabled(!m_treeModel->filterExpression(item).isEmpty());
-                menu.exec(m_ui->detailTree->viewport()->mapToGlobal(pos));
+                const std::unique_ptr<QMenu> menu(createTreeContextMenu(item));
+                menu->exec(m_ui->detailTree->viewport()->mapToGlobal(pos));
             });
+}
+
+QMenu *MainWindow::createTreeContextMenu(const QModelIndex &item)
+{
+    auto *menu = new QMenu(this);
+    auto copyAction = [this, menu](const QString &text, CopyWhat what) {
+        QAction *a = menu->addAction(text);
+        connect(a, &QAction::triggered, this,
+                [this, what] { QGuiApplication::clipboard()->setText(copyText(what)); });
+        return a;
+    };
+    copyAction(tr("Copy Line"), CopyWhat::ItemLine);
+    copyAction(tr("Copy Value"), CopyWhat::ItemValue)
+        ->setEnabled(!item.data(ProtoTreeModel::FieldValueRole).toString().isEmpty());
+    copyAction(tr("Copy as Filter"), CopyWhat::ItemFilter)
+        ->setEnabled(!m_treeModel->filterExpression(item).isEmpty());
+    menu->addSeparator();
+    addFilterMenus(menu, item);
+    return menu;
+}
+
+void MainWindow::addFilterMenus(QMenu *menu, const QModelIndex &item)
+{
+    // Wireshark's Apply as Filter / Prepare as Filter submenus, for the item as it is now.
+    const QPersistentModelIndex target(item);
+    const bool usable = !treeItemFilter(item).isEmpty();
+    const std::pair<QString, FilterBuilder::Combine> entries[] = {
+        {tr("&Selected"), FilterBuilder::Combine::Selected},
+        {tr("&Not Selected"), FilterBuilder::Combine::NotSelected},
+        {tr("…&and Selected"), FilterBuilder::Combine::AndSelected},
+        {tr("…&or Selected"), FilterBuilder::Combine::OrSelected},
+        {tr("…a&nd not Selected"), FilterBuilder::Combine::AndNotSelected},
+        {tr("…o&r not Selected"), FilterBuilder::Combine::OrNotSelected},
+    };
+    for (const bool apply : {true, false}) {
+        QMenu *sub = menu->addMenu(apply ? tr("Apply as Filter") : tr("Prepare as Filter"));
+        sub->setObjectName(apply ? QStringLiteral("applyAsFilter")
+                                 : QStringLiteral("prepareAsFilter"));
+        sub->setEnabled(usable);
+        for (const auto &[text, how] : entries)
+            sub->addAction(text, this, [this, target, how = how, apply] {
+                if (target.isValid())
+                    filterOnTreeItem(target, how, apply);
+            });
+    }
+}
+
+QString MainWindow::treeItemFilter(const QModelIndex &item) const
+{
+    const int32_t node = m_treeModel->nodeOf(item);
+    const FieldTree &tree = m_dissection.fieldTree();
+    if (node <= 0 || size_t(node) >= tree.size() || !m_packet.frame.data)
+        return {};
+    return FilterBuilder::expression(Registry::instance(), tree, node, m_packet.frame.data);
+}
+
+void MainWindow::filterOnTreeItem(const QModelIndex &item, FilterBuilder::Combine how, bool apply)
+{
+    const QString expression = treeItemFilter(item);
+    if (expression.isEmpty())
+        return;
+    DisplayFilterEdit *bar = m_ui->displayFilter;
+    bar->setText(FilterBuilder::combine(bar->text(), expression, how));
+    if (apply)
+        bar->apply();
+}
+
+DisplayFilterEdit *MainWindow::filterEdit() const
+{
+    return m_ui->displayFilter;
+}
+
+void MainWindow::connectFilter()
+{
+    DisplayFilterEdit *bar = m_ui->displayFilter;
+    connect(bar, &DisplayFilterEdit::filterApplied, this,
+            [this](const QString &filter) { applyDisplayFilter(filter); });
+    connect(bar, &DisplayFilterEdit::applyRejected, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Invalid display filter: %1").arg(message), 10000);
+    });
+    connect(m_ui->actionFocusFilter, &QAction::triggered, this, [bar] {
+        bar->lineEdit()->setFocus();
+        bar->lineEdit()->selectAll();
+    });
+    // The Analyze menu's Apply/Prepare as Filter act on the tree's current item.
+    connect(m_ui->menuAnalyze, &QMenu::aboutToShow, this, [this] {
+        const QList<QAction *> actions = m_ui->menuAnalyze->actions();
+        for (QAction *a : actions)
+            if (a->menu()) {
+                m_ui->menuAnalyze->removeAction(a);
+                a->menu()->deleteLater();
+            }
+        addFilterMenus(m_ui->menuAnalyze, m_ui->detailTree->currentIndex());
+    });
+
+    // Which packet is selected when the list is rebuilt, to select it again after.
+    connect(m_packetModel, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_keepStoreRow = m_packetModel->storeRow(m_ui->packetList->currentIndex().row());
+    });
+    connect(m_packetModel, &PacketListModel::filterApplied, this,
+            &MainWindow::onModelFilterApplied);
+    connect(m_store, &PacketStore::filterProgress, this, [this](qsizetype done, qsizetype total) {
+        m_progress->setVisible(true);
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+    });
+}
+
+bool MainWindow::applyDisplayFilter(const QString &filter)
+{
+    const QByteArray utf8 = filter.trimmed().toUtf8();
+    const DisplayFilter compiled =
+        DisplayFilter::compile(std::string_view(utf8.constData(), size_t(utf8.size())));
+    if (!compiled.ok())
+        return false;
+    if (m_ui->displayFilter->text().trimmed() != filter.trimmed())
+        m_ui->displayFilter->setText(filter);
+    m_store->setDisplayFilter(compiled);
+    if (m_store->isFiltering()) {
+        statusBar()->showMessage(tr("Filtering…"));
+        m_progress->setVisible(true);
+        m_progress->setRange(0, 0); // busy until the first progress report
+    }
+    updateStatus();
+    return true;
+}
+
+void MainWindow::onModelFilterApplied()
+{
+    statusBar()->clearMessage();
+    m_progress->setVisible(m_store->isLoading() || m_exporter->isRunning());
+    // The same packet when it is still displayed, else the displayed one nearest to it in
+    // capture order (later first), else none.
+    int row = -1;
+    if (m_keepStoreRow >= 0) {
+        const qsizetype n = m_store->count();
+        for (qsizetype d = 0; row < 0 && (m_keepStoreRow + d < n || m_keepStoreRow - d >= 0); ++d) {
+            row = m_packetModel->viewRow(m_keepStoreRow + d);
+            if (row < 0 && d > 0)
+                row = m_packetModel->viewRow(m_keepStoreRow - d);
+        }
+    }
+    if (row >= 0) {
+        m_ui->packetList->selectRow(row);
+        m_ui->packetList->scrollTo(m_packetModel->index(row, 0),
+                                   QAbstractItemView::PositionAtCenter);
+    } else {
+        showPacket(-1);
+    }
+    m_keepStoreRow = -1;
+    updateStatus();
+}
+
+void MainWindow::connectFindAndGoTo()
+{
+    connect(m_ui->actionFindPacket, &QAction::triggered, this, [this] {
+        m_goToBar->hide();
+        m_findBar->show();
+        m_findBar->focusText();
+    });
+    connect(m_findBar, &FindBar::closed, this, [this] {
+        m_findBar->hide();
+        m_ui->packetList->setFocus();
+    });
+    connect(m_findBar, &FindBar::findRequested, this, &MainWindow::findPacket);
+
+    connect(m_ui->actionGoToPacket, &QAction::triggered, this, [this] {
+        m_findBar->hide();
+        m_goToBar->setError({});
+        m_goToBar->show();
+        m_goToBar->focusNumber();
+    });
+    connect(m_goToBar, &GoToPacketBar::closed, this, [this] {
+        m_goToBar->hide();
+        m_ui->packetList->setFocus();
+    });
+    connect(m_goToBar, &GoToPacketBar::goToRequested, this, [this](quint64 number) {
+        QString error;
+        if (goToPacket(number, &error)) {
+            m_goToBar->hide();
+            m_ui->packetList->setFocus();
+        } else {
+            m_goToBar->setError(error);
+        }
+    });
+}
+
+void MainWindow::findPacket(const FindQuery &query, bool forward)
+{
+    const int rows = m_packetModel->rowCount();
+    if (rows == 0) {
+        m_findBar->setMessage(tr("No packet matched"));
+        return;
+    }
+    PacketFinder finder(*m_store);
+    const PacketListModel *model = m_packetModel;
+    const int row = finder.find(
+        query, rows, [model](int viewRow) { return model->storeRow(viewRow); },
+        m_ui->packetList->currentIndex().row(), forward);
+    if (row < 0) {
+        m_findBar->setMessage(tr("No packet matched"));
+        return;
+    }
+    m_ui->packetList->selectRow(row);
+    m_ui->packetList->scrollTo(m_packetModel->index(row, 0));
+    m_findBar->setMessage(finder.wrapped() ? tr("Search wrapped") : QString());
+}
+
+bool MainWindow::goToPacket(quint64 number, QString *error)
+{
+    const auto count = quint64(m_store->count());
+    auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (number == 0 || number > count)
+        return fail(count == 0 ? tr("No packets")
+                               : tr("Packet %1 does not exist: the capture has %2 packets")
+                                     .arg(number)
+                                     .arg(count));
+    const int row = m_packetModel->viewRow(qsizetype(number - 1));
+    if (row < 0)
+        return fail(tr("Packet %1 is not displayed").arg(number));
+    m_ui->packetList->selectRow(row);
+    m_ui->packetList->scrollTo(m_packetModel->index(row, 0), QAbstractItemView::PositionAtCenter);
+    return true;
+}
+
+void MainWindow::connectColoring()
+{
+    m_ui->actionColorize->setChecked(QSettings().value(kColorize, true).toBool());
+    connect(m_ui->actionColorize, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(kColorize, on);
+        applyColoring();
+    });
+    connect(m_ui->actionColoringRules, &QAction::triggered, this, [this] {
+        ColoringRulesDialog dialog(m_coloringRules, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const QList<ColoringRule> rules = dialog.rules();
+        QString error;
+        if (!ColoringRules::save(rules, &error))
+            QMessageBox::warning(this, tr("Coloring Rules"),
+                                 tr("The coloring rules could not be saved.\n%1").arg(error));
+        setColoringRules(rules);
+    });
+    QString problems;
+    m_coloringRules = ColoringRules::load(&problems);
+    if (!problems.isEmpty())
+        qWarning("coloring rules: %s", qPrintable(problems));
+    applyColoring();
+}
+
+void MainWindow::setColoringRules(const QList<ColoringRule> &rules)
+{
+    m_coloringRules = rules;
+    applyColoring();
+}
+
+void MainWindow::applyColoring()
+{
+    // Off: the store does not evaluate any rule, the list draws no colours (marks still show).
+    if (!m_ui->actionColorize->isChecked()) {
+        m_store->setColoringRules({});
+        m_packetModel->setRuleColors({});
+        return;
+    }
+    const ColoringRules::Compiled compiled = ColoringRules::compileEnabled(m_coloringRules);
+    m_store->setColoringRules(compiled.filters);
+    m_packetModel->setRuleColors(compiled.colors);
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusCounts->text();
 }
 
 bool MainWindow::startCapture(const ipc::Config &config, CaptureController::Launch launch)

@@ -3,7 +3,9 @@
 #include "analysis/packetstore.h"
 #include "analysis/sessionexporter.h"
 #include "app/capturecontroller.h"
+#include "app/coloringrules.h"
 #include "app/exportdialog.h"
+#include "app/filterbuilder.h"
 #include "app/spoolrecovery.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
@@ -17,6 +19,7 @@
 #include <memory>
 
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QTableView;
 class QToolButton;
@@ -28,12 +31,17 @@ class MainWindow;
 
 namespace pl {
 
+class DisplayFilterEdit;
+class FindBar;
+struct FindQuery;
+class GoToPacketBar;
 class HexView;
 class PacketListModel;
 class ProtoTreeModel;
 
-/// The application window: packet list on top, the selected packet's detail tree, its bytes;
-/// clicking a tree item highlights its bytes and clicking a byte selects its field.
+/// The application window: the display filter bar, packet list on top, the selected packet's
+/// detail tree, its bytes; clicking a tree item highlights its bytes and clicking a byte
+/// selects its field. Find (Ctrl+F) and Go to Packet (Ctrl+G) bars show under the filter bar.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -91,6 +99,33 @@ public:
     /// Files opened lately, newest first (kept in QSettings).
     QStringList recentFiles() const;
 
+    // --- Display filter, find, go to, coloring ---
+
+    /// Applies a display filter (what Enter in the filter bar does): the store filters every
+    /// packet in the background; then the list shows the displayed ones and the selection
+    /// stays on the same packet when it is still displayed (else the nearest displayed one).
+    /// false when `filter` does not compile (nothing changes).
+    bool applyDisplayFilter(const QString &filter);
+    DisplayFilterEdit *filterEdit() const;
+    FindBar *findBar() const { return m_findBar; }
+    GoToPacketBar *goToBar() const { return m_goToBar; }
+    /// Go > Go to Packet: selects frame `number` (1-based). false with `*error` when the
+    /// capture has no such packet or the display filter hides it.
+    bool goToPacket(quint64 number, QString *error = nullptr);
+    /// The detail tree's context menu for `item` (the caller owns it): copies, and Apply as
+    /// Filter / Prepare as Filter with Selected, Not Selected, …and / …or (not) Selected.
+    QMenu *createTreeContextMenu(const QModelIndex &item);
+    /// The display filter for tree item `item` of the packet shown (FilterBuilder), empty for
+    /// a text item.
+    QString treeItemFilter(const QModelIndex &item) const;
+    /// Apply as Filter (`apply`) or Prepare as Filter on `item`.
+    void filterOnTreeItem(const QModelIndex &item, FilterBuilder::Combine how, bool apply);
+    /// Uses `rules` for the packet list now (View > Coloring Rules… does this after saving).
+    void setColoringRules(const QList<ColoringRule> &rules);
+    const QList<ColoringRule> &coloringRules() const { return m_coloringRules; }
+    /// The status bar's counts: `Packets: N · Displayed: M (x.y%) …`.
+    QString statusText() const;
+
     PacketStore *store() const { return m_store; }
     PacketListModel *packetModel() const { return m_packetModel; }
     ProtoTreeModel *treeModel() const { return m_treeModel; }
@@ -140,6 +175,13 @@ private:
     void onLoadingFinished();
     void updateStatus();
     void restoreExpansion();
+    void connectFilter();
+    void connectFindAndGoTo();
+    void connectColoring();
+    void applyColoring();
+    void onModelFilterApplied();
+    void addFilterMenus(QMenu *menu, const QModelIndex &item);
+    void findPacket(const FindQuery &query, bool forward);
     void rememberExpansion(const QModelIndex &index, bool expanded);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -172,6 +214,10 @@ private:
     QString m_spoolDirectory;     ///< where captures spool (a capture's file is in there)
     SpoolOwner m_recovered;       ///< a crashed session's spool the user recovered
     QFont m_listFont, m_hexFont;  ///< the unzoomed fonts
+    FindBar *m_findBar;
+    GoToPacketBar *m_goToBar;
+    qsizetype m_keepStoreRow = -1; ///< the packet selected when the list was rebuilt
+    QList<ColoringRule> m_coloringRules;
 };
 
 } // namespace pl

@@ -63,15 +63,27 @@ constexpr QRgb kMarkedForeground = qRgb(0xff, 0xff, 0xff);
 PacketListModel::PacketListModel(PacketStore *store, QObject *parent)
     : QAbstractTableModel(parent), m_store(store), m_sorter(new PacketSorter(this))
 {
-    m_rows = int(store->count());
+    m_seen = int(store->count());
+    m_filtered = !store->displayFilter().isEmpty();
+    rebuildMapping();
     connect(store, &PacketStore::packetsAppended, this, &PacketListModel::onAppended);
+    connect(store, &PacketStore::displayFilterApplied, this, &PacketListModel::onFilterApplied);
+    connect(store, &PacketStore::coloringRulesChanged, this, [this] {
+        if (m_rows > 0)
+            emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1),
+                             {Qt::BackgroundRole, Qt::ForegroundRole});
+    });
     connect(store, &PacketStore::aboutToClose, this, [this] {
         m_sorter->cancel();
         beginResetModel();
     });
     connect(store, &PacketStore::closed, this, [this] {
         m_rows = 0;
+        m_seen = 0;
         m_order.clear();
+        m_mapped = false;
+        m_filtered = false;
+        m_view = {};
         m_inverse = {};
         const bool hadMarks = m_markedCount > 0;
         m_marks = {};
@@ -87,17 +99,88 @@ PacketListModel::PacketListModel(PacketStore *store, QObject *parent)
             [this](quint64 request, const QString &) { onSortFailed(request); });
 }
 
+bool PacketListModel::shown(qsizetype storeRow) const
+{
+    return !m_filtered || m_store->isDisplayed(storeRow);
+}
+
+void PacketListModel::rebuildMapping()
+{
+    m_mapped = m_filtered || !m_order.isEmpty();
+    m_view = {};
+    m_inverse = {};
+    if (!m_mapped) {
+        m_rows = m_seen;
+        return;
+    }
+    m_view.reserve(size_t(m_filtered ? m_store->displayedCount() : m_seen));
+    for (const auto s : std::as_const(m_order))
+        if (shown(qsizetype(s)))
+            m_view.push_back(uint32_t(s));
+    for (qsizetype s = m_order.size(); s < m_seen; ++s)
+        if (shown(s))
+            m_view.push_back(uint32_t(s));
+    m_inverse.assign(size_t(m_seen), -1);
+    for (size_t v = 0; v < m_view.size(); ++v)
+        m_inverse[m_view[v]] = int32_t(v);
+    m_rows = int(m_view.size());
+}
+
+void PacketListModel::onFilterApplied()
+{
+    beginResetModel();
+    m_filtered = !m_store->displayFilter().isEmpty();
+    m_seen = int(m_store->count());
+    if (m_order.size() > m_seen)
+        m_order.clear(); // cannot happen: rows only grow until a close
+    rebuildMapping();
+    endResetModel();
+    emit filterApplied();
+}
+
 void PacketListModel::onAppended(qsizetype first, qsizetype last)
 {
     // The store announces consecutive batches; a gap would mean rows announced before this
-    // model existed, which the constructor already counted. While sorted, new rows go after
-    // the sorted ones in capture order (view row == store row there), so the range is the
-    // store's.
-    if (last < m_rows)
+    // model existed, which the constructor already counted.
+    if (last < m_seen)
         return;
-    first = qMax<qsizetype>(first, m_rows);
-    beginInsertRows({}, int(first), int(last));
-    m_rows = int(last + 1);
+    first = qMax<qsizetype>(first, m_seen);
+    const bool storeFiltered = !m_store->displayFilter().isEmpty();
+    if (storeFiltered != m_filtered) {
+        if (m_seen == 0) {
+            m_filtered = storeFiltered; // a new file under the filter already applied
+            m_mapped = m_filtered || !m_order.isEmpty();
+        } else if (!m_store->isFiltering()) {
+            // No pass will tell: take the store's verdicts now.
+            m_seen = int(last + 1);
+            onFilterApplied();
+            return;
+        }
+        // Otherwise a pass is running and displayFilterApplied() rebuilds everything soon;
+        // until then new rows follow the rows' current rule.
+    }
+    if (!m_mapped) {
+        // View row == store row: the range is the store's.
+        beginInsertRows({}, int(first), int(last));
+        m_seen = m_rows = int(last + 1);
+        endInsertRows();
+        return;
+    }
+    std::vector<uint32_t> added;
+    for (qsizetype s = first; s <= last; ++s)
+        if (shown(s))
+            added.push_back(uint32_t(s));
+    m_inverse.resize(size_t(last + 1), -1);
+    m_seen = int(last + 1);
+    if (added.empty())
+        return;
+    // While sorted, new rows go after the sorted ones in capture order, as Wireshark does.
+    beginInsertRows({}, m_rows, m_rows + int(added.size()) - 1);
+    for (const uint32_t s : added) {
+        m_inverse[s] = int32_t(m_view.size());
+        m_view.push_back(s);
+    }
+    m_rows = int(m_view.size());
     endInsertRows();
 }
 
@@ -105,14 +188,16 @@ qsizetype PacketListModel::storeRow(int row) const
 {
     if (row < 0 || row >= m_rows)
         return -1;
-    return row < m_order.size() ? qsizetype(m_order[row]) : qsizetype(row);
+    return m_mapped ? qsizetype(m_view[size_t(row)]) : qsizetype(row);
 }
 
 int PacketListModel::viewRow(qsizetype storeRow) const
 {
-    if (storeRow < 0 || storeRow >= m_rows)
+    if (storeRow < 0 || storeRow >= m_seen)
         return -1;
-    return size_t(storeRow) < m_inverse.size() ? int(m_inverse[size_t(storeRow)]) : int(storeRow);
+    if (!m_mapped)
+        return int(storeRow);
+    return size_t(storeRow) < m_inverse.size() ? m_inverse[size_t(storeRow)] : -1;
 }
 
 void PacketListModel::setSorting(bool sorting)
@@ -144,12 +229,12 @@ void PacketListModel::sort(int column, Qt::SortOrder order)
         setSorting(false);
         return;
     }
-    if (column == Number || m_rows == 0 || m_store->filePath().isEmpty()) {
+    if (column == Number || m_seen == 0 || m_store->filePath().isEmpty()) {
         // No pass over the file needed: answered now.
         m_sorter->cancel();
         PacketSorter::Order reversed;
         if (column == Number)
-            PacketSorter::computeOrder({}, m_rows, PacketSorter::Key::Number, order, reversed);
+            PacketSorter::computeOrder({}, m_seen, PacketSorter::Key::Number, order, reversed);
         applyOrder(std::move(reversed));
         setSortState(column, order);
         setSorting(false);
@@ -182,7 +267,7 @@ void PacketListModel::sort(int column, Qt::SortOrder order)
     }
     m_pendingColumn = column;
     m_pendingOrder = order;
-    m_request = m_sorter->sort(m_store->filePath(), m_rows, key, order);
+    m_request = m_sorter->sort(m_store->filePath(), m_seen, key, order);
     setSorting(true);
 }
 
@@ -199,7 +284,7 @@ void PacketListModel::onSorted(quint64 request, const PacketSorter::Order &order
     if (request != m_request)
         return;
     // Rows only grow between a request and its result (a close cancels the request).
-    if (order.size() <= m_rows) {
+    if (order.size() <= m_seen) {
         applyOrder(order);
         setSortState(m_pendingColumn, m_pendingOrder);
     }
@@ -226,9 +311,7 @@ void PacketListModel::applyOrder(PacketSorter::Order order)
     for (const QModelIndex &i : from)
         packets.push_back(storeRow(i.row()));
     m_order = std::move(order);
-    m_inverse.assign(size_t(m_order.size()), 0);
-    for (qsizetype v = 0; v < m_order.size(); ++v)
-        m_inverse[m_order[v]] = uint32_t(v);
+    rebuildMapping(); // the same rows (the filter did not change), in the new order
     QModelIndexList to;
     to.reserve(from.size());
     for (qsizetype i = 0; i < from.size(); ++i)
@@ -244,6 +327,15 @@ void PacketListModel::setTimeFormat(TimeFormat format)
     m_timeFormat = format;
     if (m_rows > 0)
         emit dataChanged(index(0, Time), index(m_rows - 1, Time), {Qt::DisplayRole});
+}
+
+void PacketListModel::setRuleColors(const QList<QPair<QColor, QColor>> &foregroundBackground)
+{
+    m_useRules = true;
+    m_ruleColors = foregroundBackground;
+    if (m_rows > 0)
+        emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1),
+                         {Qt::BackgroundRole, Qt::ForegroundRole});
 }
 
 int PacketListModel::rowCount(const QModelIndex &parent) const
@@ -323,6 +415,14 @@ QVariant PacketListModel::data(const QModelIndex &index, int role) const
     case Qt::BackgroundRole: {
         if (markedStoreRow(packet))
             return QColor(kMarkedBackground);
+        if (m_useRules) {
+            if (m_ruleColors.isEmpty())
+                return {}; // colouring off
+            const int rule = m_store->row(packet).colorRule;
+            if (rule >= 0 && rule < m_ruleColors.size() && m_ruleColors[rule].second.isValid())
+                return m_ruleColors[rule].second;
+            return {};
+        }
         const PacketStore::Row r = m_store->row(packet);
         if (r.flags & (NodeFlag::Malformed | NodeFlag::BadChecksum))
             return QColor(kBadColor);
@@ -331,6 +431,11 @@ QVariant PacketListModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (markedStoreRow(packet))
             return QColor(kMarkedForeground);
+        if (m_useRules && !m_ruleColors.isEmpty()) {
+            const int rule = m_store->row(packet).colorRule;
+            if (rule >= 0 && rule < m_ruleColors.size() && m_ruleColors[rule].first.isValid())
+                return m_ruleColors[rule].first;
+        }
         return {};
     case MarkedRole:
         return markedStoreRow(packet);

@@ -3,6 +3,9 @@
 #include "analysis/packetsorter.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
+#include <QList>
+#include <QPair>
 
 #include <cstdint>
 #include <vector>
@@ -20,6 +23,12 @@ class PacketStore;
 /// selection) on their packets. While sorted, packets that arrive later are appended at the
 /// end in capture order, as Wireshark does, until the next sort. Marks (Wireshark's Ctrl+M)
 /// belong to packets, not to view rows, so they survive sorting.
+///
+/// Display filter: only the packets the store displays (PacketStore::isDisplayed) are rows,
+/// in the current sort order. When the store finishes a filter pass (displayFilterApplied)
+/// the rows are rebuilt with a model reset (filterApplied() follows); packets announced later
+/// are appended only when displayed. Colours come from the coloring rules the store
+/// evaluates (Row::colorRule) once setRuleColors() was called; before that, a built-in set.
 class PacketListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -46,6 +55,18 @@ public:
     /// Changes the Time column's text (dataChanged for that column). A Time sort already
     /// applied keeps its order.
     void setTimeFormat(TimeFormat format);
+
+    /// Rows shown: the packets the display filter lets through (all without one).
+    qsizetype displayedCount() const { return m_rows; }
+    /// Whether a display filter limits the rows (as of the last filter pass).
+    bool isFiltered() const { return m_filtered; }
+
+    /// (foreground, background) of each coloring rule, in the store's rule order
+    /// (PacketStore::setColoringRules): a row takes the colours of Row::colorRule. An empty
+    /// list switches colouring off (View > Colorize Packet List); marks still show. Until this
+    /// is first called, a built-in set colours common protocols and broken packets.
+    void setRuleColors(const QList<QPair<QColor, QColor>> &foregroundBackground);
+    const QList<QPair<QColor, QColor>> &ruleColors() const { return m_ruleColors; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -101,9 +122,15 @@ signals:
     void sortOrderChanged(int column, Qt::SortOrder order);
     /// A packet was marked or unmarked, or all marks went.
     void marksChanged();
+    /// The rows were rebuilt for the display filter the store just applied (after the reset).
+    void filterApplied();
 
 private:
     void onAppended(qsizetype first, qsizetype last);
+    void onFilterApplied();
+    /// Rebuilds the view rows from the sort order, the display filter and the rows seen.
+    void rebuildMapping();
+    bool shown(qsizetype storeRow) const;
     void onSorted(quint64 request, const PacketSorter::Order &order);
     void onSortFailed(quint64 request);
     void applyOrder(PacketSorter::Order order);
@@ -114,14 +141,23 @@ private:
 
     PacketStore *m_store;
     PacketSorter *m_sorter;
-    int m_rows = 0;
+    int m_rows = 0; ///< view rows
+    int m_seen = 0; ///< store rows taken in (displayed or not)
     TimeFormat m_timeFormat = TimeFormat::Relative;
 
-    // While sorted: m_order[viewRow] = storeRow for the rows the sort covered, m_inverse its
-    // inverse; rows past them (appended later) are shown in capture order, so view row ==
-    // store row there and neither array needs to grow. Both empty in capture order.
+    // While sorted: m_order[i] = the store row at position i of the sorted rows, for the rows
+    // the sort covered; rows past them (appended later) follow in capture order. Empty in
+    // capture order.
     PacketSorter::Order m_order;
-    std::vector<uint32_t> m_inverse;
+    // Capture order without a filter (the common case, and a million rows): view row == store
+    // row and no arrays. Otherwise (m_mapped) m_view[viewRow] = storeRow and m_inverse[storeRow]
+    // = viewRow or -1 for a row not displayed.
+    bool m_mapped = false;
+    bool m_filtered = false; ///< the store's display filter limits the rows
+    std::vector<uint32_t> m_view;
+    std::vector<int32_t> m_inverse;
+    bool m_useRules = false;
+    QList<QPair<QColor, QColor>> m_ruleColors;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     int m_pendingColumn = -1;

@@ -6,15 +6,8 @@ namespace pl::cli {
 
 namespace {
 
-// Options that take an argument, and those that are tshark's but arrive in later issues
-// (live capture, writing, display filters): refused with a clear message, never ignored.
+// Options that take an argument.
 constexpr std::string_view kWithArgument = "rcTeEoiYfwFsBa";
-constexpr std::string_view kNotYet = "Y";
-
-std::string notYetMessage(char)
-{
-    return "display filters (-Y) are not available yet";
-}
 
 bool parseNumber(const std::string &value, uint64_t &n)
 {
@@ -29,7 +22,9 @@ std::string usageText()
     return "Usage: packetlens-cli [options] -r <infile>\n"
            "\n"
            "  -r <infile>              read packets from a pcap or pcapng file\n"
-           "  -c <packet count>        stop after n packets\n"
+           "  -c <packet count>        stop after n packets read\n"
+           "  -Y <display filter>      print (or write with -w) only the packets it matches,\n"
+           "                           e.g. \"ip.addr == 10.0.0.5 && tcp.port in {80 443}\"\n"
            "  -V                       print the packet details tree\n"
            "  -x                       print a hex and ASCII dump of the packet data (with -T\n"
            "                           json: each field's bytes, offset and length as _raw)\n"
@@ -80,11 +75,12 @@ ParseResult parseArguments(const std::vector<std::string> &args)
                     return fail(std::string("option requires an argument -- '") + opt + "'");
                 k = arg.size();
             }
-            if (kNotYet.find(opt) != std::string_view::npos)
-                return fail(notYetMessage(opt));
             switch (opt) {
             case 'r':
                 o.readFile = value;
+                break;
+            case 'Y': // compiled by the runner, which reports an error with its position
+                o.displayFilter = value;
                 break;
             case 'c': {
                 uint64_t n = 0;

@@ -24,6 +24,7 @@ struct CliOptions
     std::vector<std::string> fields;    ///< -e
     print::FieldsOptions fieldsOptions; ///< -E
     bool tcpRelativeSeq = true;         ///< -o tcp.relative_sequence_numbers:TRUE|FALSE
+    std::string displayFilter;          ///< -Y: only packets it matches are printed/written
     // Live capture (through the packetlens-capture helper).
     std::vector<std::string> interfaces;     ///< -i (repeatable)
     std::string captureFilter;               ///< -f, tcpdump syntax

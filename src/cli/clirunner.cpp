@@ -5,10 +5,42 @@
 #include "capfile/capturefilewriter.h"
 #include "framewriter.h"
 
+#include <algorithm>
+
 namespace pl::cli {
+
+bool compileDisplayFilter(const CliOptions &o, DisplayFilter &filter, FILE *err)
+{
+    filter = DisplayFilter::compile(o.displayFilter);
+    if (filter.ok())
+        return true;
+    // tshark's form:  tshark: "tcp.prot" is neither ...\n    tcp.prot == 1\n    ^~~~~~~~
+    const FilterMessage &e = filter.error();
+    const std::string &text = o.displayFilter;
+    std::string msg = "packetlens-cli: " + e.text + "\n    " + text + "\n    ";
+    // The caret goes under the token's first character: count characters, not UTF-8 bytes.
+    const size_t at = std::min(e.position, text.size());
+    for (size_t i = 0; i < at; ++i)
+        if ((uint8_t(text[i]) & 0xc0) != 0x80)
+            msg += text[i] == '\t' ? '\t' : ' ';
+    msg += '^';
+    size_t chars = 0;
+    for (size_t i = at; i < std::min(at + e.length, text.size()); ++i)
+        chars += (uint8_t(text[i]) & 0xc0) != 0x80;
+    for (size_t i = 1; i < chars; ++i)
+        msg += '~';
+    msg += '\n';
+    fputs(msg.c_str(), err);
+    return false;
+}
 
 int run(const CliOptions &o, FILE *out, FILE *err)
 {
+    // Like tshark, a bad filter is reported before the file is even opened.
+    DisplayFilter filter;
+    if (!compileDisplayFilter(o, filter, err))
+        return 2;
+
     if (o.output == CliOptions::Output::Fields) {
         const auto unknown = print::FieldsPrinter(o.fields, o.fieldsOptions).unknownFields();
         if (!unknown.empty()) {
@@ -36,11 +68,15 @@ int run(const CliOptions &o, FILE *out, FILE *err)
     }
 
     FrameWriter printer(o, out);
+    printer.setDisplayFilter(filter);
     CapturedPacket p;
     uint64_t done = 0;
+    // -c counts the packets read, displayed or not (tshark 4.0 alike).
     while ((!o.count || done < *o.count) && reader.next(p)) {
         ++done;
         if (writer.isOpen()) {
+            if (!printer.select(p.frame))
+                continue;
             if (!copier.write(p)) {
                 fprintf(err, "packetlens-cli: %s\n", copier.error().c_str());
                 return 2;

@@ -11,6 +11,21 @@ bool wantsTree(const CliOptions &o)
 {
     return o.verbose || o.output != CliOptions::Output::Summary;
 }
+
+// Whether a filter reading these fields needs the checksums verified: their status, the
+// bad-checksum notes (and expert fields in general) exist only then.
+bool readsChecksumResults(const FieldInterest &interest)
+{
+    const Registry &reg = Registry::instance();
+    for (size_t f = 0; f < interest.size(); ++f) {
+        if (!interest[f])
+            continue;
+        const std::string_view name = reg.field(FieldId(f)).abbrev;
+        if (name.find("checksum") != std::string_view::npos || name.starts_with("_ws.expert"))
+            return true;
+    }
+    return false;
+}
 } // namespace
 
 FrameWriter::FrameWriter(const CliOptions &o, FILE *out)
@@ -36,7 +51,31 @@ FrameWriter::~FrameWriter()
     flush(true);
 }
 
-void FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *columns)
+void FrameWriter::setDisplayFilter(const DisplayFilter &filter)
+{
+    if (filter.isEmpty()) {
+        m_filter.reset();
+        m_dissection.setInterest(nullptr);
+        return;
+    }
+    m_filter = filter;
+    if (m_dissection.tree())
+        return;
+    m_dissection.setInterest(&m_filter->interest());
+    // Summary lines skip checksum verification (they never show it); a filter may read it.
+    if (readsChecksumResults(m_filter->interest()))
+        m_dissection.prefs.verifyChecksums = true;
+}
+
+bool FrameWriter::select(const Frame &f)
+{
+    if (!m_filter)
+        return true;
+    m_dissection.dissect(f, &m_session);
+    return m_filter->matches(m_dissection);
+}
+
+bool FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *columns)
 {
     if (m_first) { // like tshark, even a frame without a time (0) is the reference
         m_firstSec = f.tsSec;
@@ -45,8 +84,11 @@ void FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *colum
     }
     const bool summaryLine =
         m_options.output == CliOptions::Output::Summary && !m_options.verbose && !m_options.hex;
-    if (!(summaryLine && columns))
+    if (!(summaryLine && columns)) {
         m_dissection.dissect(f, &m_session);
+        if (m_filter && !m_filter->matches(m_dissection))
+            return false;
+    }
 
     switch (m_options.output) {
     case CliOptions::Output::Fields:
@@ -83,6 +125,7 @@ void FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *colum
     }
     if (m_buf.size() >= kFlushAt)
         flush();
+    return true;
 }
 
 void FrameWriter::flush(bool final)

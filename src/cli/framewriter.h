@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/displayfilter.h"
 #include "clioptions.h"
 #include "dissect/dissection.h"
 #include "dissect/print/fieldsprinter.h"
@@ -22,10 +23,18 @@ public:
     FrameWriter(const CliOptions &options, FILE *out);
     ~FrameWriter();
 
+    /// -Y: only frames `filter` matches are printed (a compiled filter; the writer keeps a
+    /// copy). Summary lines collect just the fields it reads; trees are evaluated as built.
+    void setDisplayFilter(const DisplayFilter &filter);
     /// Prints one frame, numbered and timed by the caller. `digits` is the time precision of
     /// its capture. Live frames pass the columns the helper decoded (`columns`, whose time
-    /// fields are filled in here); otherwise the frame is dissected.
-    void write(const Frame &frame, int digits, print::SummaryColumns *columns = nullptr);
+    /// fields are filled in here; not with a display filter); otherwise the frame is
+    /// dissected. false: the display filter hid it (times stay relative to the first frame
+    /// read, as tshark's).
+    bool write(const Frame &frame, int digits, print::SummaryColumns *columns = nullptr);
+    /// -w with -Y: dissects `frame` and says whether the display filter matches it (true
+    /// without one, without dissecting).
+    bool select(const Frame &frame);
     /// Writes what is buffered (and the closing `]` of JSON when `final`).
     void flush(bool final = false);
 
@@ -34,6 +43,7 @@ private:
     FILE *m_out;
     Dissection m_dissection;
     Session m_session;
+    std::optional<DisplayFilter> m_filter;
     std::optional<print::FieldsPrinter> m_fields;
     print::JsonPrinter m_json;
     std::string m_buf;

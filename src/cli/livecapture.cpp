@@ -2,6 +2,7 @@
 
 #include "capfile/capturefilewriter.h"
 #include "capture/interfacelist.h"
+#include "clirunner.h"
 #include "framewriter.h"
 #include "ipc/clientsession.h"
 
@@ -48,7 +49,11 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
         return 2;
     }
 
+    DisplayFilter filter;
+    if (!compileDisplayFilter(o, filter, err))
+        return 2;
     FrameWriter printer(o, out);
+    printer.setDisplayFilter(filter);
     CaptureFileWriter file;
     if (!o.writeFile.empty() &&
         !file.open(o.writeFile, o.writeFormat, "PacketLens " PACKETLENS_VERSION)) {
@@ -65,8 +70,9 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
     config.bufferMiB = o.bufferMiB;
     // The helper's decoded columns serve the summary lines only; -w, -V, -x and -T dissect
     // (or just store) the bytes here.
-    config.summaries =
-        o.writeFile.empty() && o.output == CliOptions::Output::Summary && !o.verbose && !o.hex;
+    // A display filter needs the fields: the frames are dissected here then.
+    config.summaries = o.writeFile.empty() && o.output == CliOptions::Output::Summary &&
+                       !o.verbose && !o.hex && o.displayFilter.empty();
 
     ipc::ClientSession session;
     // Per interface id: its link type and name (a live capture is one pcapng-like section,
@@ -125,6 +131,8 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
             }
             f.number = captured;
             if (file.isOpen()) {
+                if (!printer.select(f))
+                    continue;
                 if (!file.write(f, rec.interfaceId)) {
                     fprintf(err, "packetlens-cli: %s\n", file.error().c_str());
                     status = 2;
@@ -142,7 +150,8 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
                 columns.destination = dst;
                 columns.protocol = proto;
                 columns.info = info;
-                printer.write(f, 9, &columns); // ring timestamps are nanoseconds
+                // Ring timestamps are nanoseconds.
+                printer.write(f, 9, config.summaries ? &columns : nullptr);
             }
         }
         printer.flush();

@@ -249,11 +249,12 @@ Item Dissection::expert(Item parent, const Reader &r, size_t at, size_t len, Sev
     return it;
 }
 
-void Dissection::collectExpert(size_t offset, size_t length, Severity severity, ExpertGroup group,
-                               std::string_view message, FieldId field)
+int32_t Dissection::collectExpert(size_t offset, size_t length, Severity severity,
+                                  ExpertGroup group, std::string_view message, FieldId field)
 {
     // The same fields as the tree's note, flat: see expert().
-    collect(m_expertField, offset, length, uint64_t(severity), uint32_t(group));
+    const int32_t note =
+        collect(m_expertField, offset, length, uint64_t(severity), uint32_t(group));
     if (const int32_t c = collect(field, offset, length, 0); c >= 0) {
         std::string shown;
         text::appendEscaped(shown, message);
@@ -263,6 +264,7 @@ void Dissection::collectExpert(size_t offset, size_t length, Severity severity, 
         m_tree.setText(c, std::string(message));
     collect(m_expertSeverity, offset, length, severityValue(severity));
     collect(m_expertGroup, offset, length, uint64_t(group) << 24);
+    return note;
 }
 
 void Dissection::setText(Item item, std::string label)
@@ -345,9 +347,14 @@ void Dissection::markLayerError(Item parent, size_t frameOffset, bool truncated,
     } else if (m_interest) {
         collect(truncated ? m_shortField : m_malformedField, frameOffset, 0,
                 uint64_t(Severity::Error));
-        if (!truncated)
-            collectExpert(frameOffset, 0, Severity::Error, ExpertGroup::Malformed,
-                          "Malformed Packet (Exception occurred)", m_malformedExpert);
+        if (!truncated) {
+            // As in the tree: the note at the error, the fields below it at offset 0.
+            const int32_t note =
+                collectExpert(0, 0, Severity::Error, ExpertGroup::Malformed,
+                              "Malformed Packet (Exception occurred)", m_malformedExpert);
+            if (note >= 0)
+                m_tree.node(note).offset = uint32_t(frameOffset);
+        }
     }
     // tshark appends the mark with no space before it.
     if (!m_frozen)

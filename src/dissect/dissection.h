@@ -94,8 +94,8 @@ public:
     /// value the caller must build (a string) only when somebody reads it.
     bool wants(FieldId f) const
     {
-        return tree() || (m_interest && f >= 0 && size_t(f) < m_interest->size() &&
-                          (*m_interest)[size_t(f)]);
+        return tree() ||
+               (m_interest && f >= 0 && size_t(f) < m_interest->size() && (*m_interest)[size_t(f)]);
     }
     const Frame &frame() const { return *m_frame; }
     Session &session() { return *m_session; }
@@ -274,8 +274,9 @@ private:
     }
     int32_t collectNode(FieldId f, size_t offset, size_t len, uint64_t value, uint32_t aux);
     void collectUInt(FieldId f, const Reader &r, size_t at, size_t len);
-    void collectExpert(size_t offset, size_t length, Severity severity, ExpertGroup group,
-                       std::string_view message, FieldId field);
+    /// The index of the collected _ws.expert node, or -1.
+    int32_t collectExpert(size_t offset, size_t length, Severity severity, ExpertGroup group,
+                          std::string_view message, FieldId field);
     void flagItem(Item item, uint8_t flags);
     Item addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
     Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux, bool bracketed);

@@ -1,8 +1,13 @@
 // The main window as a user drives it: open a capture, select a packet, click a field and see
 // its bytes, click a byte and see its field.
 
+#include "analysis/packetfinder.h"
 #include "app/capturecontroller.h"
+#include "app/coloringrules.h"
+#include "app/displayfilteredit.h"
 #include "app/exportdialog.h"
+#include "app/findbar.h"
+#include "app/gotopacketbar.h"
 #include "app/hexview.h"
 #include "app/mainwindow.h"
 #include "app/packetlistmodel.h"
@@ -14,12 +19,15 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
+#include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
+#include <QCompleter>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
@@ -67,6 +75,30 @@ QModelIndex findField(const QAbstractItemModel *m, const QString &name,
             return below;
     }
     return {};
+}
+
+qulonglong currentFrame(MainWindow &w)
+{
+    return w.packetList()->currentIndex().data(pl::PacketListModel::FrameNumberRole).toULongLong();
+}
+
+// Types `filter` into the filter bar and presses Enter; waits for the list when it applies.
+bool typeFilter(MainWindow &w, const QString &filter)
+{
+    QLineEdit *edit = w.filterEdit()->lineEdit();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Delete);
+    QTest::keyClicks(edit, filter);
+    w.filterEdit()->completer()->popup()->hide();
+    QSignalSpy applied(w.packetModel(), &pl::PacketListModel::filterApplied);
+    QTest::keyClick(edit, Qt::Key_Return);
+    return applied.wait(30000);
+}
+
+QAction *submenuAction(QMenu *menu, const QString &submenu, int entry)
+{
+    auto *sub = menu->findChild<QMenu *>(submenu);
+    return sub && entry < sub->actions().size() ? sub->actions().at(entry) : nullptr;
 }
 
 void writeScript(const QString &path, const QByteArray &body)
@@ -573,6 +605,237 @@ private slots:
         QVERIFY(!w.openFile(corpusFile("libpcap/pcap-invalid-version-1.pcap"), true));
         QCOMPARE(w.packetModel()->rowCount(), 0);
         QCOMPARE(w.windowTitle(), QStringLiteral("PacketLens"));
+    }
+
+    void displayFilterBar()
+    {
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QAbstractItemModelTester tester(w.packetModel());
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        QTRY_COMPARE(w.statusText(), QStringLiteral("Packets: 10 · Displayed: 10 (100.0%) · "
+                                                    "Dropped: 0"));
+        w.packetList()->selectRow(2);
+        QCOMPARE(currentFrame(w), 3ull);
+
+        // Typed and Enter: fewer rows, the same packet still selected, the counts.
+        QVERIFY(typeFilter(w, QStringLiteral("frame.number <= 4")));
+        QCOMPARE(w.packetModel()->rowCount(), 4);
+        QCOMPARE(currentFrame(w), 3ull);
+        QVERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 3: ")).isValid());
+        QVERIFY2(w.statusText().startsWith(QStringLiteral("Packets: 10 · Displayed: 4 (40.0%)")),
+                 qPrintable(w.statusText()));
+        QCOMPARE(w.filterEdit()->state(), pl::DisplayFilterEdit::State::Valid);
+
+        // The selected packet is filtered out: the nearest displayed one is selected.
+        QVERIFY(typeFilter(w, QStringLiteral("frame.number >= 6")));
+        QCOMPARE(w.packetModel()->rowCount(), 5);
+        QCOMPARE(currentFrame(w), 6ull);
+        QVERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 6: ")).isValid());
+
+        // A bad filter: the rows stay, the error shows under the bar and in the status bar.
+        QLineEdit *edit = w.filterEdit()->lineEdit();
+        edit->selectAll();
+        QTest::keyClick(edit, Qt::Key_Delete);
+        QTest::keyClicks(edit, QStringLiteral("tcp.prot == 1"));
+        w.filterEdit()->completer()->popup()->hide();
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(w.packetModel()->rowCount(), 5);
+        QCOMPARE(w.filterEdit()->state(), pl::DisplayFilterEdit::State::Invalid);
+        auto *message = w.filterEdit()->findChild<QLabel *>(QStringLiteral("displayFilterMessage"));
+        QVERIFY(message && message->isVisible());
+        QVERIFY(message->text().contains(QStringLiteral("tcp.prot")));
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("tcp.prot")));
+        QCOMPARE(w.store()->displayFilter().text(), std::string("frame.number >= 6"));
+
+        // Cleared: every packet again; the selected one stays.
+        QSignalSpy applied(w.packetModel(), &pl::PacketListModel::filterApplied);
+        edit->clear();
+        QTest::keyClick(edit, Qt::Key_Return);
+        QVERIFY(applied.wait(30000));
+        QCOMPARE(w.packetModel()->rowCount(), 10);
+        QCOMPARE(currentFrame(w), 6ull);
+
+        // A new file opens under the filter applied.
+        QVERIFY(typeFilter(w, QStringLiteral("frame.number <= 2")));
+        QVERIFY(w.openFile(corpusFile("tcpdump/dns_udp.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        QTRY_COMPARE(w.packetModel()->rowCount(), 2);
+    }
+
+    void treeMenuAppliesAndPreparesFilters()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        w.packetList()->selectRow(3);
+        QTRY_VERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 4: ")).isValid());
+        const QModelIndex port = findField(w.treeModel(), QStringLiteral("tcp.srcport"));
+        QVERIFY(port.isValid());
+
+        // Apply as Filter > Selected: `field == value`, applied.
+        std::unique_ptr<QMenu> menu(w.createTreeContextMenu(port));
+        QAction *selected = submenuAction(menu.get(), QStringLiteral("applyAsFilter"), 0);
+        QVERIFY(selected);
+        QSignalSpy applied(w.packetModel(), &pl::PacketListModel::filterApplied);
+        selected->trigger();
+        QVERIFY(applied.wait(30000));
+        QCOMPARE(w.filterEdit()->text(), QStringLiteral("tcp.srcport == 55920"));
+        QCOMPARE(w.filterEdit()->appliedText(), QStringLiteral("tcp.srcport == 55920"));
+        const int rows = w.packetModel()->rowCount();
+        QVERIFY(rows > 0 && rows < 10);
+        for (int r = 0; r < rows; ++r)
+            QVERIFY(w.packetModel()
+                        ->index(r, pl::PacketListModel::Info)
+                        .data()
+                        .toString()
+                        .startsWith(QStringLiteral("55920 → 80")));
+        QCOMPARE(currentFrame(w), 4ull);
+
+        // Prepare as Filter > …and not Selected on the TTL: in the bar, not applied.
+        QTRY_VERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 4: ")).isValid());
+        const QModelIndex ttl = findField(w.treeModel(), QStringLiteral("ip.ttl"));
+        QVERIFY(ttl.isValid());
+        menu.reset(w.createTreeContextMenu(ttl));
+        applied.clear();
+        submenuAction(menu.get(), QStringLiteral("prepareAsFilter"), 4)->trigger();
+        QCOMPARE(w.filterEdit()->text(),
+                 QStringLiteral("(tcp.srcport == 55920) && !(ip.ttl == 64)"));
+        QCOMPARE(w.filterEdit()->appliedText(), QStringLiteral("tcp.srcport == 55920"));
+        QCOMPARE(w.packetModel()->rowCount(), rows);
+        QVERIFY(!applied.wait(300));
+
+        // A protocol item gives its name alone.
+        const QModelIndex ip = findTopLevel(w.treeModel(), QStringLiteral("Internet Protocol"));
+        QCOMPARE(w.treeItemFilter(ip), QStringLiteral("ip"));
+    }
+
+    void goToPacket()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+
+        // Ctrl+G's bar: a number and Enter selects that packet and closes the bar.
+        w.findChild<QAction *>(QStringLiteral("actionGoToPacket"))->trigger();
+        QVERIFY(w.goToBar()->isVisible());
+        QTest::keyClicks(w.goToBar()->lineEdit(), QStringLiteral("7"));
+        QTest::keyClick(w.goToBar()->lineEdit(), Qt::Key_Return);
+        QCOMPARE(currentFrame(w), 7ull);
+        QVERIFY(!w.goToBar()->isVisible());
+        QVERIFY(findTopLevel(w.treeModel(), QStringLiteral("Frame 7: ")).isValid());
+
+        // A number the capture does not have: the bar says so and stays.
+        w.findChild<QAction *>(QStringLiteral("actionGoToPacket"))->trigger();
+        w.goToBar()->lineEdit()->setText(QStringLiteral("99"));
+        QTest::keyClick(w.goToBar()->lineEdit(), Qt::Key_Return);
+        QVERIFY(w.goToBar()->isVisible());
+        QVERIFY2(w.goToBar()->error().contains(QStringLiteral("does not exist")),
+                 qPrintable(w.goToBar()->error()));
+        QCOMPARE(currentFrame(w), 7ull);
+        QTest::keyClick(w.goToBar()->lineEdit(), Qt::Key_Escape);
+        QVERIFY(!w.goToBar()->isVisible());
+
+        // A packet the display filter hides cannot be gone to.
+        QVERIFY(w.applyDisplayFilter(QStringLiteral("frame.number <= 4")));
+        QTRY_COMPARE(w.packetModel()->rowCount(), 4);
+        QString error;
+        QVERIFY(!w.goToPacket(7, &error));
+        QCOMPARE(error, QStringLiteral("Packet 7 is not displayed"));
+        QVERIFY(w.goToPacket(2, &error));
+        QCOMPARE(currentFrame(w), 2ull);
+
+        // First / Last / Next / Previous move over the displayed rows.
+        w.findChild<QAction *>(QStringLiteral("actionLastPacket"))->trigger();
+        QCOMPARE(currentFrame(w), 4ull);
+        w.findChild<QAction *>(QStringLiteral("actionPreviousPacket"))->trigger();
+        QCOMPARE(currentFrame(w), 3ull);
+        w.findChild<QAction *>(QStringLiteral("actionFirstPacket"))->trigger();
+        QCOMPARE(currentFrame(w), 1ull);
+    }
+
+    void findPacket()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        QTRY_COMPARE(currentFrame(w), 1ull);
+        w.findChild<QAction *>(QStringLiteral("actionFindPacket"))->trigger();
+        QVERIFY(w.findBar()->isVisible());
+        pl::FindQuery q;
+        q.method = pl::FindQuery::Method::DisplayFilter;
+        q.text = QStringLiteral("frame.number == 5");
+        w.findBar()->setQuery(q);
+        QVERIFY(w.findBar()->find(true));
+        QCOMPARE(currentFrame(w), 5ull);
+        q.text = QStringLiteral("frame.number == 99");
+        w.findBar()->setQuery(q);
+        QVERIFY(w.findBar()->find(true));
+        QCOMPARE(w.findBar()->message(), QStringLiteral("No packet matched"));
+        QCOMPARE(currentFrame(w), 5ull);
+        emit w.findBar()->closed();
+        QVERIFY(!w.findBar()->isVisible());
+    }
+
+    void coloringRulesColourTheList()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        const QColor fg(0x12, 0x34, 0x56), bg(0xfe, 0xdc, 0xba);
+        w.setColoringRules({pl::ColoringRule{QStringLiteral("Fourth"),
+                                             QStringLiteral("frame.number == 4"), fg, bg, true},
+                            pl::ColoringRule{QStringLiteral("Off"), QStringLiteral("tcp"),
+                                             Qt::black, Qt::red, false}});
+        auto background = [&w](int row) {
+            return w.packetModel()->index(row, 0).data(Qt::BackgroundRole);
+        };
+        QCOMPARE(background(3).value<QColor>(), bg);
+        QCOMPARE(w.packetModel()->index(3, 0).data(Qt::ForegroundRole).value<QColor>(), fg);
+        QVERIFY(!background(0).isValid()); // the disabled rule colours nothing
+        // View > Colorize Packet List off: no colours.
+        auto *colorize = w.findChild<QAction *>(QStringLiteral("actionColorize"));
+        QVERIFY(colorize->isChecked());
+        colorize->trigger();
+        QVERIFY(!background(3).isValid());
+        colorize->trigger();
+        QCOMPARE(background(3).value<QColor>(), bg);
+        // Under a display filter the rule follows its packet.
+        QVERIFY(w.applyDisplayFilter(QStringLiteral("frame.number >= 3")));
+        QTRY_COMPARE(w.packetModel()->rowCount(), 8);
+        QCOMPARE(background(1).value<QColor>(), bg);
+    }
+
+    void exportDisplayedPackets()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        QVERIFY(w.applyDisplayFilter(QStringLiteral("frame.number <= 3 || frame.number == 9")));
+        QTRY_COMPARE(w.packetModel()->rowCount(), 4);
+        bool checked = false;
+        answerNextDialog([&checked](QWidget *dialog) {
+            auto *d = qobject_cast<pl::ExportDialog *>(dialog);
+            QVERIFY(d);
+            QVERIFY(d->displayedOnly()); // Wireshark's default with a filter
+            QCOMPARE(d->range().toString(), QStringLiteral("1-3,9"));
+            d->setDisplayedOnly(false);
+            QCOMPARE(d->range().toString(), QStringLiteral("1-10"));
+            d->setDisplayedOnly(true);
+            d->setRangeText(QStringLiteral("2-"));
+            QCOMPARE(d->range().toString(), QStringLiteral("2-3,9"));
+            checked = true;
+            d->reject();
+        });
+        w.findChild<QAction *>(QStringLiteral("actionExportPackets"))->trigger();
+        QVERIFY(checked);
     }
 };
 

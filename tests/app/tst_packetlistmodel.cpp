@@ -1,6 +1,8 @@
 // The packet list model over a loading store: batched insertions that QAbstractItemModelTester
-// checks, the column texts, time formats, colors and flag roles.
+// checks, the column texts, time formats, colors and flag roles, the display filter's rows
+// and the coloring rules' colours.
 
+#include "analysis/displayfilter.h"
 #include "analysis/packetstore.h"
 #include "app/packetlistmodel.h"
 #include "capfile/capturefilewriter.h"
@@ -81,6 +83,17 @@ bool sortAndWait(Model &m, int column, Qt::SortOrder order)
     QSignalSpy finished(&m, &Model::sortingFinished);
     m.sort(column, order);
     return !m.isSorting() || finished.wait(60000);
+}
+
+// Applies `filter` to the store and waits for the model to show its rows.
+bool filterAndWait(pl::PacketStore &store, Model &m, const char *filter)
+{
+    const pl::DisplayFilter f = pl::DisplayFilter::compile(filter);
+    if (!f.ok())
+        return false;
+    QSignalSpy applied(&m, &Model::filterApplied);
+    store.setDisplayFilter(f);
+    return applied.wait(60000);
 }
 
 // storeRow() and viewRow() are inverse to each other over every row.
@@ -509,6 +522,188 @@ private slots:
         QVERIFY(model.data(i, Model::FlagsRole).toUInt() & pl::NodeFlag::Malformed);
         QVERIFY(model.data(i).toString().endsWith(QStringLiteral("[Malformed Packet]")));
         QCOMPARE(model.data(i, Qt::BackgroundRole).value<QColor>(), QColor(0xff, 0x80, 0x80));
+    }
+
+    void displayFilterChangesTheRows()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString file = tmp.filePath(QStringLiteral("filter.pcap"));
+        QVERIFY(writeFile(file, 200));
+        pl::PacketStore store;
+        Model model(&store);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(store.open(file));
+        QVERIFY(waitLoaded(store));
+        QCOMPARE(model.rowCount(), 200);
+        QVERIFY(!model.isFiltered());
+
+        // Sources go round 10.0.0.1 .. 10.0.0.32: frames 1, 33, 65, ... come from 10.0.0.1.
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QVERIFY(filterAndWait(store, model, "ip.src == 10.0.0.1"));
+        QCOMPARE(reset.size(), 1);
+        QVERIFY(model.isFiltered());
+        QCOMPARE(model.rowCount(), 7);
+        QCOMPARE(model.displayedCount(), 7);
+        for (int v = 0; v < model.rowCount(); ++v) {
+            QCOMPARE(frameAt(model, v), qulonglong(1 + 32 * v));
+            QCOMPARE(text(model, v, Model::Source), QStringLiteral("10.0.0.1"));
+        }
+        QCOMPARE(model.viewRow(1), -1); // frame 2 is not displayed
+        QCOMPARE(model.viewRow(32), 1);
+        QVERIFY(mappingIsConsistent(model));
+
+        // A filter that matches nothing, then none at all: every packet again.
+        QVERIFY(filterAndWait(store, model, "ip.src == 192.168.1.1"));
+        QCOMPARE(model.rowCount(), 0);
+        QSignalSpy applied(&model, &Model::filterApplied);
+        store.setDisplayFilter(pl::DisplayFilter());
+        QVERIFY(applied.wait(60000));
+        QCOMPARE(model.rowCount(), 200);
+        QVERIFY(!model.isFiltered());
+        QCOMPARE(frameAt(model, 199), 200ull);
+    }
+
+    void sortAndFilter()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString file = tmp.filePath(QStringLiteral("sortfilter.pcap"));
+        QVERIFY(writeFile(file, 200));
+        pl::PacketStore store;
+        Model model(&store);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(store.open(file));
+        QVERIFY(waitLoaded(store));
+
+        // Sorted first, then filtered: the displayed packets in the sorted order.
+        QVERIFY(sortAndWait(model, Model::Source, Qt::DescendingOrder));
+        QVERIFY(filterAndWait(store, model, "ip.src == 10.0.0.1 || ip.src == 10.0.0.32"));
+        QCOMPARE(model.rowCount(), 13); // frames 32, 64, ... 192 and 1, 33, ... 193
+        for (int v = 0; v < 6; ++v)
+            QCOMPARE(text(model, v, Model::Source), QStringLiteral("10.0.0.32"));
+        for (int v = 6; v < 13; ++v)
+            QCOMPARE(text(model, v, Model::Source), QStringLiteral("10.0.0.1"));
+        QVERIFY(mappingIsConsistent(model));
+        QCOMPARE(model.sortColumn(), int(Model::Source));
+
+        // Filtered first, then sorted: still only the displayed packets, a selection kept.
+        QItemSelectionModel selection(&model);
+        selection.setCurrentIndex(model.index(0, 0), QItemSelectionModel::SelectCurrent);
+        const qulonglong picked = frameAt(model, 0);
+        QVERIFY(sortAndWait(model, Model::Source, Qt::AscendingOrder));
+        QCOMPARE(model.rowCount(), 13);
+        QCOMPARE(text(model, 0, Model::Source), QStringLiteral("10.0.0.1"));
+        QCOMPARE(frameAt(model, selection.currentIndex().row()), picked);
+        QVERIFY(mappingIsConsistent(model));
+        // No. descending and back to capture order, still filtered.
+        QVERIFY(sortAndWait(model, Model::Number, Qt::DescendingOrder));
+        QCOMPARE(frameAt(model, 0), 193ull);
+        QCOMPARE(frameAt(model, 12), 1ull);
+        model.resetSortOrder();
+        QCOMPARE(frameAt(model, 0), 1ull);
+        QCOMPARE(frameAt(model, 1), 32ull);
+        QCOMPARE(model.rowCount(), 13);
+
+        // Cleared: every packet, in capture order.
+        QSignalSpy applied(&model, &Model::filterApplied);
+        store.setDisplayFilter(pl::DisplayFilter());
+        QVERIFY(applied.wait(60000));
+        QCOMPARE(model.rowCount(), 200);
+        QVERIFY(mappingIsConsistent(model));
+    }
+
+    void rowsArrivingWhileFiltered()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString spool = tmp.filePath(QStringLiteral("spool.pcapng"));
+        pl::CaptureFileWriter w;
+        QVERIFY(w.open(spool.toStdString(), pl::CaptureFileWriter::Format::PcapNg, "test"));
+        QCOMPARE(w.addInterface({1, 262144, "eth0", {}}), 0);
+        QVERIFY(writePackets(w, 0, 100));
+        QVERIFY(w.flush());
+
+        pl::PacketStore store;
+        Model model(&store);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(store.follow(spool));
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 100, 10000);
+        QVERIFY(filterAndWait(store, model, "ip.src == 10.0.0.2")); // frames 2, 34, 66, 98
+        QCOMPARE(model.rowCount(), 4);
+
+        // The capture goes on: only the displayed new packets are inserted, at the end.
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(writePackets(w, 100, 100)); // frames 130, 162, 194 from 10.0.0.2
+        QVERIFY(w.flush());
+        QTRY_COMPARE_WITH_TIMEOUT(store.count(), 200, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 7, 10000);
+        int next = 4;
+        for (const QList<QVariant> &args : inserted) {
+            QCOMPARE(args.at(1).toInt(), next);
+            next = args.at(2).toInt() + 1;
+        }
+        QCOMPARE(next, 7);
+        const qulonglong expected[] = {2, 34, 66, 98, 130, 162, 194};
+        for (int v = 0; v < 7; ++v)
+            QCOMPARE(frameAt(model, v), expected[v]);
+        QVERIFY(mappingIsConsistent(model));
+
+        QVERIFY(w.close());
+        store.stopFollowing();
+        QVERIFY(waitLoaded(store));
+    }
+
+    void coloringRulesColourTheirRows()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString file = tmp.filePath(QStringLiteral("colors.pcap"));
+        QVERIFY(writeFile(file, 64));
+        pl::PacketStore store;
+        Model model(&store);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(store.open(file));
+        QVERIFY(waitLoaded(store));
+
+        // Two rules; the first that matches wins (10.0.0.1 matches both).
+        const QColor fg1(0x10, 0x20, 0x30), bg1(0xa0, 0xb0, 0xc0);
+        const QColor fg2(0x01, 0x02, 0x03), bg2(0xf0, 0xe0, 0xd0);
+        store.setColoringRules({pl::DisplayFilter::compile("ip.src == 10.0.0.1"),
+                                pl::DisplayFilter::compile("ip.src == 10.0.0.0/30")});
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setRuleColors({{fg1, bg1}, {fg2, bg2}});
+        QVERIFY(!changed.isEmpty()); // views repaint
+        auto background = [&model](int row) {
+            return model.data(model.index(row, Model::Info), Qt::BackgroundRole);
+        };
+        auto foreground = [&model](int row) {
+            return model.data(model.index(row, Model::Info), Qt::ForegroundRole);
+        };
+        QCOMPARE(background(0).value<QColor>(), bg1); // 10.0.0.1
+        QCOMPARE(foreground(0).value<QColor>(), fg1);
+        QCOMPARE(background(1).value<QColor>(), bg2); // 10.0.0.2
+        QCOMPARE(foreground(2).value<QColor>(), fg2); // 10.0.0.3
+        QVERIFY(!background(3).isValid());            // 10.0.0.4: no rule, no colour
+        QCOMPARE(background(32).value<QColor>(), bg1);
+        // A mark still shows over a rule's colours.
+        model.setMarked(0, true);
+        QCOMPARE(background(0).value<QColor>(), QColor(Qt::black));
+        model.setMarked(0, false);
+        // Colouring off: no colours at all.
+        model.setRuleColors({});
+        QVERIFY(!background(0).isValid());
+        QVERIFY(!foreground(0).isValid());
+        // Under a display filter, the rows keep their rules' colours.
+        model.setRuleColors({{fg1, bg1}, {fg2, bg2}});
+        QVERIFY(filterAndWait(store, model, "ip.src == 10.0.0.2"));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(background(0).value<QColor>(), bg2);
+        QCOMPARE(background(1).value<QColor>(), bg2);
     }
 };
 

@@ -369,8 +369,9 @@ void dissectArp(Dissection &d, const Reader &r, Item parent)
     }
 
     d.setProtocol(protocolName(op));
-    if (arp) {
-        d.setText(arp, protocolLabel(op, k, false));
+    if (arp || d.interest()) { // summary mode: collected for a display filter
+        if (arp)
+            d.setText(arp, protocolLabel(op, k, false));
         if (k.gratuitous)
             d.addGenerated(arp, s_f[IsGratuitous], 1);
         if (k.probe)

@@ -21,12 +21,13 @@ void dissectData(Dissection &d, const Reader &r, Item parent)
 {
     const size_t len = r.captured();
     Item data = d.addProtocol(parent, s_f.protocol(), r, 0, len);
-    if (!data)
-        return;
-    std::string label = "Data (";
-    text::appendUInt(label, len);
-    label += " bytes)";
-    d.setText(data, std::move(label));
+    if (data) {
+        std::string label = "Data (";
+        text::appendUInt(label, len);
+        label += " bytes)";
+        d.setText(data, std::move(label));
+    }
+    // Summary mode gets here only when a display filter reads fields: they are collected.
     d.addBytes(data, s_f[Data], r, 0, len);
     d.addGenerated(data, s_f[Len], len);
 }

@@ -84,7 +84,7 @@ FieldBlock s_f;
 void addMac(Dissection &d, Item eth, const Reader &r, size_t at, int field, int lg, int ig)
 {
     Item mac = d.addBytes(eth, s_f[field], r, at, 6);
-    if (!mac)
+    if (!mac && !d.interest()) // summary mode collects them only for a display filter
         return;
     // Wireshark's order under the address: eth.addr (shown), then each bit as the
     // direction's field and, hidden, as the direction-less one (eth.lg, eth.ig).

@@ -169,43 +169,50 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
     }
     Item frame = d.addProtocol(parent, s_f.protocol(), r, 0, r.captured());
     Item protocols;
-    if (frame) {
+    // The fields are added in summary mode too when a display filter reads some (an invalid
+    // item collects what is wanted); without interest summary mode skips them all.
+    if (frame || d.interest()) {
         // The file names the interface: escaped, so a newline in it cannot break the tree.
         std::string ifName;
-        if (f.interfaceName.empty())
-            ifName = "unknown";
-        else
-            text::appendEscaped(ifName, f.interfaceName);
-        std::string label = "Frame ";
-        text::appendUInt(label, f.number);
-        label += ": ";
-        text::appendUInt(label, f.wireLen);
-        label += " bytes on wire (";
-        text::appendUInt(label, uint64_t(f.wireLen) * 8);
-        label += " bits), ";
-        text::appendUInt(label, f.capLen);
-        label += " bytes captured (";
-        text::appendUInt(label, uint64_t(f.capLen) * 8);
-        label += " bits)";
-        if (f.section) {
-            label += " on interface ";
-            label += ifName;
-            label += ", id ";
-            text::appendUInt(label, f.interfaceId);
+        if (d.wants(s_f[InterfaceName]) || frame) {
+            if (f.interfaceName.empty())
+                ifName = "unknown";
+            else
+                text::appendEscaped(ifName, f.interfaceName);
         }
-        d.setText(frame, std::move(label));
+        if (frame) {
+            std::string label = "Frame ";
+            text::appendUInt(label, f.number);
+            label += ": ";
+            text::appendUInt(label, f.wireLen);
+            label += " bytes on wire (";
+            text::appendUInt(label, uint64_t(f.wireLen) * 8);
+            label += " bits), ";
+            text::appendUInt(label, f.capLen);
+            label += " bytes captured (";
+            text::appendUInt(label, uint64_t(f.capLen) * 8);
+            label += " bits)";
+            if (f.section) {
+                label += " on interface ";
+                label += ifName;
+                label += ", id ";
+                text::appendUInt(label, f.interfaceId);
+            }
+            d.setText(frame, std::move(label));
+        }
 
         if (f.section) { // only a file with interface blocks has these (tshark alike)
             d.addGenerated(frame, s_f[Section], f.section, 0, false);
             Item ifId = d.addGenerated(frame, s_f[InterfaceId], f.interfaceId, 0, false);
-            std::string idLabel = "Interface id: ";
-            text::appendUInt(idLabel, f.interfaceId);
-            idLabel += " (";
-            idLabel += ifName;
-            idLabel += ')';
-            d.setText(ifId, std::move(idLabel));
-            Item name = d.addGenerated(ifId, s_f[InterfaceName], 0, 0, false);
-            d.setText(name, ifName);
+            if (ifId) {
+                std::string idLabel = "Interface id: ";
+                text::appendUInt(idLabel, f.interfaceId);
+                idLabel += " (";
+                idLabel += ifName;
+                idLabel += ')';
+                d.setText(ifId, std::move(idLabel));
+            }
+            d.addGeneratedString(ifId, s_f[InterfaceName], std::move(ifName), false);
         }
         d.addGenerated(frame, s_f[Encap], uint64_t(uint32_t(wtapEncap(f.linkType))), 0, false);
         if (f.hasTimestamp) { // like tshark: no time fields at all for a frame without one
@@ -223,13 +230,16 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
             d.addGenerated(frame, s_f[TimeRelative], uint64_t(sec), nsec);
         }
         d.addGenerated(frame, s_f[Number], f.number, 0, false);
-        d.setText(d.addGenerated(frame, s_f[Len], f.wireLen, 0, false),
-                  lengthLabel("Frame Length: ", f.wireLen));
-        d.setText(d.addGenerated(frame, s_f[CapLen], f.capLen, 0, false),
-                  lengthLabel("Capture Length: ", f.capLen));
+        Item len = d.addGenerated(frame, s_f[Len], f.wireLen, 0, false);
+        Item capLen = d.addGenerated(frame, s_f[CapLen], f.capLen, 0, false);
+        if (frame) {
+            d.setText(len, lengthLabel("Frame Length: ", f.wireLen));
+            d.setText(capLen, lengthLabel("Capture Length: ", f.capLen));
+        }
         d.addGenerated(frame, s_f[Marked], 0);
         d.addGenerated(frame, s_f[Ignored], 0);
-        protocols = d.addGenerated(frame, s_f[Protocols], 0);
+        if (frame) // summary mode collects it once the layers are known, below
+            protocols = d.addGenerated(frame, s_f[Protocols], 0);
     }
     if (!d.revisit()) {
         times.prevSec = f.tsSec;
@@ -243,7 +253,7 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
         d.info() += " is not supported";
         d.data(r, parent);
     }
-    if (protocols) {
+    if (protocols || (!frame && d.wants(s_f[Protocols]))) {
         // Known only now: the layers the dissectors below added, in order.
         std::string list;
         for (const FieldId layer : d.layers()) {
@@ -254,7 +264,10 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
             list += layer == Dissection::kEtherTypeLayer ? std::string_view("ethertype")
                                                          : d.registry().field(layer).abbrev;
         }
-        d.setText(protocols, std::move(list));
+        if (protocols)
+            d.setText(protocols, std::move(list));
+        else // summary mode: collected now, after the layers
+            d.addGeneratedString(protocols, s_f[Protocols], std::move(list));
     }
 }
 

@@ -357,7 +357,9 @@ void dissectOptions(Dissection &d, const Reader &r, size_t at, Item icmp)
         const uint8_t units = r.u8(at + 1);
         const size_t len = size_t(units) * 8;
         const std::string_view name = nameOf(kOptNames, type);
-        Item opt = d.addValue(icmp, s_f[Opt], r, at, 2, 0);
+        // The option's range as far as it was captured (its data is checked below).
+        Item opt = d.addValue(icmp, s_f[Opt], r, at,
+                              std::min(std::max<size_t>(len, 2), r.capturedFrom(at)), 0);
         std::string label;
         if (opt) {
             label = "ICMPv6 Option (";
@@ -367,7 +369,6 @@ void dissectOptions(Dissection &d, const Reader &r, size_t at, Item icmp)
             } else {
                 label += name;
             }
-            d.setLength(opt, std::min(std::max<size_t>(len, 2), r.capturedFrom(at)));
         }
         d.addUInt(opt, s_f[OptType], r, at, 1);
         Item l = d.addUInt(opt, s_f[OptLength], r, at + 1, 1);
@@ -424,11 +425,11 @@ void dissectOptions(Dissection &d, const Reader &r, size_t at, Item icmp)
                 if (flags & 0x20)
                     ftext += ", Router address flag(R)";
                 d.setText(f, std::move(ftext));
-                d.addUInt(f, s_f[OptPrefixFlagL], o, 3, 1);
-                d.addUInt(f, s_f[OptPrefixFlagA], o, 3, 1);
-                d.addUInt(f, s_f[OptPrefixFlagR], o, 3, 1);
-                d.addUInt(f, s_f[OptPrefixFlagRsv], o, 3, 1);
             }
+            d.addUInt(f, s_f[OptPrefixFlagL], o, 3, 1);
+            d.addUInt(f, s_f[OptPrefixFlagA], o, 3, 1);
+            d.addUInt(f, s_f[OptPrefixFlagR], o, 3, 1);
+            d.addUInt(f, s_f[OptPrefixFlagRsv], o, 3, 1);
             d.addUInt(opt, s_f[OptPrefixValid], o, 4, 4);
             d.addUInt(opt, s_f[OptPrefixPreferred], o, 8, 4);
             d.addValue(opt, s_f[OptReserved], o, 12, 4, 0);
@@ -563,7 +564,8 @@ void dissectMldv2Report(Dissection &d, const Reader &r, Item icmp)
         const size_t aux = size_t(r.u8(at + 1)) * 4;
         const size_t nsrc = r.u16(at + 2);
         const size_t len = 20 + nsrc * 16 + aux;
-        Item mar = d.addValue(icmp, s_f[MldrMar], r, at, 4, 0);
+        // The record's range as far as it was captured (all of it is checked below).
+        Item mar = d.addValue(icmp, s_f[MldrMar], r, at, std::min(len, r.capturedFrom(at)), 0);
         if (mar) {
             std::string label = "Multicast Address Record ";
             const std::string_view name = nameOf(kRecordTypes, rtype);
@@ -577,7 +579,6 @@ void dissectMldv2Report(Dissection &d, const Reader &r, Item icmp)
             label += ": ";
             text::appendIPv6(label, r.ptr(at + 4, 16));
             d.setText(mar, std::move(label));
-            d.setLength(mar, std::min(len, r.capturedFrom(at)));
         }
         d.addUInt(mar, s_f[MldrType], r, at, 1);
         d.addUInt(mar, s_f[MldrAuxLen], r, at + 1, 1);
@@ -628,21 +629,21 @@ void addRaFlags(Dissection &d, const Reader &r, Item icmp)
 {
     const uint8_t flags = r.u8(5);
     Item f = d.addUInt(icmp, s_f[RaFlag], r, 5, 1);
-    if (!f)
-        return;
-    std::string label = "Flags: ";
-    text::appendHex(label, flags, 2);
-    if (flags & 0x80)
-        label += ", Managed address configuration";
-    if (flags & 0x40)
-        label += ", Other configuration";
-    if (flags & 0x20)
-        label += ", Home Agent";
-    label += ", Prf (Default Router Preference): ";
-    label += nameOf(kPrfNames, (flags >> 3) & 3);
-    if (flags & 0x04)
-        label += ", Proxy";
-    d.setText(f, std::move(label));
+    if (f) {
+        std::string label = "Flags: ";
+        text::appendHex(label, flags, 2);
+        if (flags & 0x80)
+            label += ", Managed address configuration";
+        if (flags & 0x40)
+            label += ", Other configuration";
+        if (flags & 0x20)
+            label += ", Home Agent";
+        label += ", Prf (Default Router Preference): ";
+        label += nameOf(kPrfNames, (flags >> 3) & 3);
+        if (flags & 0x04)
+            label += ", Proxy";
+        d.setText(f, std::move(label));
+    }
     for (int k : {RaFlagM, RaFlagO, RaFlagH, RaFlagPrf, RaFlagP, RaFlagRsv})
         d.addUInt(f, s_f[k], r, 5, 1);
 }

@@ -933,7 +933,7 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
         d.flag(d.addBytes(ip, s_f[Addr], r, 16, 4), Hidden);
     }
 
-    if (ttlItem) {
+    if (ttlItem || d.interest()) { // summary mode: collected for a display filter
         // Wireshark's notes on suspicious TTLs (RFC 3171 local network control block).
         const uint8_t *dst = r.ptr(dstAt, 4);
         const bool lncb = dst[0] == 224 && dst[1] == 0 && dst[2] == 0;

@@ -319,7 +319,9 @@ void dissectOptions(Dissection &d, const Reader &h, size_t len, Item parent, Cha
             continue;
         }
         const uint8_t olen = h.u8(pos + 1);
-        Item opt = d.addValue(parent, s_f[Opt], h, pos, 2, 0);
+        // The option's range as far as it was captured (its data is checked below).
+        Item opt = d.addValue(parent, s_f[Opt], h, pos,
+                              std::min<size_t>(2 + olen, h.capturedFrom(pos)), 0);
         if (opt) {
             const std::string_view name = nameOf(kOptTypeNames, type);
             std::string label;
@@ -331,13 +333,12 @@ void dissectOptions(Dissection &d, const Reader &h, size_t len, Item parent, Cha
                 label = name;
             }
             d.setText(opt, std::move(label));
-            d.setLength(opt, std::min<size_t>(2 + olen, h.capturedFrom(pos)));
-            Item t = d.addUInt(opt, s_f[OptType], h, pos, 1);
-            d.addUInt(t, s_f[OptAction], h, pos, 1);
-            d.addUInt(t, s_f[OptChange], h, pos, 1);
-            d.addUInt(t, s_f[OptRest], h, pos, 1);
-            d.addUInt(opt, s_f[OptLength], h, pos + 1, 1);
         }
+        Item t = d.addUInt(opt, s_f[OptType], h, pos, 1);
+        d.addUInt(t, s_f[OptAction], h, pos, 1);
+        d.addUInt(t, s_f[OptChange], h, pos, 1);
+        d.addUInt(t, s_f[OptRest], h, pos, 1);
+        d.addUInt(opt, s_f[OptLength], h, pos + 1, 1);
         const size_t data = pos + 2;
         h.require(data, olen);
         switch (type) {
@@ -533,8 +534,11 @@ bool dissectFragment(Dissection &d, const Reader &p, size_t off, Item ip, uint8_
 void addTrafficClass(Dissection &d, Item ip, const Reader &r)
 {
     Item tc = d.addUInt(ip, s_f[TClass], r, 0, 4);
-    if (!tc)
+    if (!tc) { // summary mode: the bits only for a display filter
+        d.addUInt(tc, s_f[Dscp], r, 0, 4);
+        d.addUInt(tc, s_f[Ecn], r, 0, 4);
         return;
+    }
     const uint32_t word = r.u32(0);
     const uint8_t tclass = uint8_t(word >> 20);
     std::string label = bitLabel(r, 0, 4, 0x0ff00000);
@@ -585,12 +589,14 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
     uint8_t nxt = r.u8(6);
     d.addUInt(ip, s_f[Nxt], r, 6, 1);
     d.addUInt(ip, s_f[Hlim], r, 7, 1);
+    // Each address with its hidden ipv6.addr twin, as Wireshark adds them: a header cut
+    // after the source still has the source in ipv6.addr.
     d.addBytes(ip, s_f[Src], r, 8, 16);
+    d.flag(d.addBytes(ip, s_f[Addr], r, 8, 16), Hidden);
     d.setSource(Address::make(Address::IPv6, r.ptr(8, 16)));
     d.addBytes(ip, s_f[Dst], r, 24, 16);
-    d.setDestination(Address::make(Address::IPv6, r.ptr(24, 16)));
-    d.flag(d.addBytes(ip, s_f[Addr], r, 8, 16), Hidden);
     d.flag(d.addBytes(ip, s_f[Addr], r, 24, 16), Hidden);
+    d.setDestination(Address::make(Address::IPv6, r.ptr(24, 16)));
     if (ip) {
         std::string label = "Internet Protocol Version 6, Src: ";
         text::appendIPv6(label, r.ptr(8, 16));

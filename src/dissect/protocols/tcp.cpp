@@ -462,17 +462,16 @@ template <class Make> void label(Dissection &d, Item it, Make &&make)
         d.setText(it, std::string(make));
 }
 
-/// An option's subtree: the item over the whole option plus Kind and Length children.
+/// An option's subtree: the item over the whole option plus Kind and Length children (in
+/// summary mode, collected for a display filter).
 template <class Make>
 Item optionItemToTree(Dissection &d, Item parent, int field, const Reader &o, size_t at, size_t len,
                       Make &&make)
 {
     Item it = d.addBytes(parent, s_f[field], o, at, len);
-    if (!it)
-        return it;
     label(d, it, make);
     Item kind = d.addUInt(it, s_f[OptKind], o, at, 1);
-    if (nameOf(kOptionKinds, o.u8(at)).empty())
+    if (kind && nameOf(kOptionKinds, o.u8(at)).empty())
         d.setText(kind, "Kind: Unknown (" + text::uintString(o.u8(at)) + ")");
     if (len > 1)
         d.addUInt(it, s_f[OptLen], o, at + 1, 1);
@@ -483,8 +482,8 @@ template <class Make>
 Item optionItem(Dissection &d, Item parent, int field, const Reader &o, size_t at, size_t len,
                 Make &&make)
 {
-    if (!parent) { // summary mode, every option of every segment: only the bounds check
-        o.require(at, len);
+    if (!parent && !d.interest()) { // summary mode, every option of every segment: only
+        o.require(at, len);         // the bounds check
         return {};
     }
     return optionItemToTree(d, parent, field, o, at, len, make);
@@ -515,14 +514,15 @@ void dissectMptcp(Dissection &d, Item opts, const Reader &o, size_t at, size_t l
     // An option too short for its subtype byte is malformed: the read fails on the
     // option's own bounds, as Wireshark's does, and ends the whole TCP dissection.
     const uint8_t subtype = o.sub(at, len).u8(2) >> 4;
-    if (!mp)
+    if (!mp && !d.interest()) // summary mode collects the fields only for a display filter
         return;
     const std::string_view name = nameOf(kMptcpSubtypes, subtype);
-    d.setText(
-        mp, "Multipath Transmission Control Protocol: " +
-                (name.empty() ? "Unknown (" + text::uintString(subtype) + ")" : std::string(name)));
+    if (mp)
+        d.setText(mp, "Multipath Transmission Control Protocol: " +
+                          (name.empty() ? "Unknown (" + text::uintString(subtype) + ")"
+                                        : std::string(name)));
     Item st = d.addUInt(mp, s_f[MpSubtype], o, at + 2, 1);
-    if (nameOf(kMptcpSubtypes, subtype).empty())
+    if (st && nameOf(kMptcpSubtypes, subtype).empty())
         d.setText(st, bitLabel(o.u8(at + 2), 0xf0, 8, "Multipath TCP subtype",
                                "Unknown (" + text::uintString(subtype) + ")"));
 
@@ -584,7 +584,7 @@ void dissectMptcp(Dissection &d, Item opts, const Reader &o, size_t at, size_t l
             if (!fits(q - p + n))
                 break;
             Item a = d.addValue(mp, s_f[MpRawDataAck], o, q, n, o.uint(q, n));
-            if (n == 8)
+            if (a && n == 8)
                 d.setText(a,
                           "Original MPTCP Data ACK: " + text::uintString(o.u64(q)) + " (64bits)");
             q += n;
@@ -594,8 +594,10 @@ void dissectMptcp(Dissection &d, Item opts, const Reader &o, size_t at, size_t l
             if (!fits(q - p + n + 6))
                 break;
             Item dsn = d.addValue(mp, s_f[MpRawDataSeqNo], o, q, n, o.uint(q, n));
-            d.setText(dsn, "Data Sequence Number: " + text::uintString(o.uint(q, n)) +
-                               (n == 8 ? "  (64bits version)" : "  (32bits version)"));
+            label(d, dsn, [&] {
+                return "Data Sequence Number: " + text::uintString(o.uint(q, n)) +
+                       (n == 8 ? "  (64bits version)" : "  (32bits version)");
+            });
             q += n;
             d.addUInt(mp, s_f[MpSubflowSeqNo], o, q, 4);
             d.addUInt(mp, s_f[MpDataLvlLen], o, q + 4, 2);
@@ -661,9 +663,10 @@ void dissectMptcp(Dissection &d, Item opts, const Reader &o, size_t at, size_t l
         for (int i = 0; i < 4; ++i) {
             Item b = d.addUInt(fl, s_f[MpFlagU + i], o, p + 2, 1);
             const bool set = o.u8(p + 2) & (0x8 >> i);
-            d.setText(b,
-                      bitLabel(o.u8(p + 2) & 0xf, 0x8u >> i, 4,
-                               d.registry().field(s_f[MpFlagU + i]).name, set ? "Set" : "Not set"));
+            label(d, b, [&] {
+                return bitLabel(o.u8(p + 2) & 0xf, 0x8u >> i, 4,
+                                d.registry().field(s_f[MpFlagU + i]).name, set ? "Set" : "Not set");
+            });
         }
         if (fits(4))
             d.addUInt(mp, s_f[MpRstReason], o, p + 3, 1);
@@ -842,8 +845,9 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             Item it = optionItem(d, opts, field, o, pos, len,
                                  [&] { return "TCP Option - " + std::string(longName); });
             addSummary(s, d, longName);
-            if (it)
-                d.expert(Item{d.fieldTree().node(it.index).lastChild}, o, pos + 1, 1,
+            // Under the Length item; summary mode collects it for a display filter.
+            if (it || d.interest())
+                d.expert(it ? Item{d.fieldTree().node(it.index).lastChild} : Item{}, o, pos + 1, 1,
                          Severity::Note, ExpertGroup::Sequence,
                          "option length should be " + text::uintString(expected), 0,
                          s_ei[OptLenInvalid]);
@@ -906,7 +910,7 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             }
             Item it = optionItem(d, opts, OptSack, o, pos, len,
                                  [&] { return "TCP Option - SACK" + sackLabel; });
-            for (size_t b = 0; b < blocks && it; ++b) {
+            for (size_t b = 0; b < blocks && (it || d.interest()); ++b) {
                 const size_t q = pos + 2 + b * 8;
                 const uint32_t le = o.u32(q) - s.sackBase, re = o.u32(q + 4) - s.sackBase;
                 const char *tail = s.relative ? " (relative)" : "";
@@ -985,6 +989,8 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
         heading += " bytes)";
         heading += s.summary;
         d.setText(opts, std::move(heading));
+    }
+    if (opts || d.interest()) {
         if ((s.flags & kSyn) && !s.mssSeen)
             d.expert(opts, o, 0, 0, Severity::Note, ExpertGroup::Protocol,
                      "The SYN packet does not contain a MSS option", 0, s_ei[MssAbsent]);
@@ -999,7 +1005,7 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
 void addResetCause(Dissection &d, Item tcp, const Reader &payload)
 {
     const size_t n = payload.captured();
-    if (!tcp || n == 0)
+    if (n == 0 || !d.wants(s_f[ResetCause])) // the text is built only when somebody reads it
         return;
     const uint8_t *p = payload.ptr(0, n);
     std::string s;
@@ -1196,13 +1202,15 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                            text::uintString(hlen) + " bytes (" + text::uintString(hlen / 4) + ")"));
 
     Item fl = d.addUInt(tcp, s_f[Flags], r, 12, 2);
-    if (fl) {
-        std::string l = "Flags: ";
-        text::appendHex(l, flags, 3);
-        l += " (";
-        appendFlagNames(l, flags);
-        l += ')';
-        d.setText(fl, std::move(l));
+    if (fl || d.interest()) { // the bits: in summary mode, collected for a display filter
+        if (fl) {
+            std::string l = "Flags: ";
+            text::appendHex(l, flags, 3);
+            l += " (";
+            appendFlagNames(l, flags);
+            l += ')';
+            d.setText(fl, std::move(l));
+        }
         static constexpr int kBits[] = {FlagRes, FlagAe,   FlagCwr,   FlagEce, FlagUrg,
                                         FlagAck, FlagPush, FlagReset, FlagSyn, FlagFin};
         for (int f : kBits) {
@@ -1211,7 +1219,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
             const size_t at = def.mask >= 0x100 ? 12 : 13;
             const bool set = flags & def.mask;
             Item b = d.addValue(fl, s_f[f], r, at, 1, set);
-            d.setText(b, bitLabel(flags, def.mask, 12, def.name, set ? "Set" : "Not set"));
+            label(d, b,
+                  [&] { return bitLabel(flags, def.mask, 12, def.name, set ? "Set" : "Not set"); });
             if (f == FlagReset && set)
                 d.expert(b, r, at, 1, Severity::Warning, ExpertGroup::Sequence,
                          "Connection reset (RST)", 0, s_ei[ConnRst]);
@@ -1230,11 +1239,13 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         }
         static constexpr char kLetters[] = "RRRACEUAPRSF";
         std::string str;
-        for (int i = 0; i < 12; ++i) {
-            if (flags & (0x800 >> i))
-                str += kLetters[i];
-            else
-                str += "\xc2\xb7"; // U+00B7 MIDDLE DOT for a clear flag
+        if (d.wants(s_f[FlagStr])) {
+            for (int i = 0; i < 12; ++i) {
+                if (flags & (0x800 >> i))
+                    str += kLetters[i];
+                else
+                    str += "\xc2\xb7"; // U+00B7 MIDDLE DOT for a clear flag
+            }
         }
         // Wireshark shows this summary in brackets although it is not generated.
         d.flag(d.addString(fl, s_f[FlagStr], r, 12, 2, std::move(str)), Generated);
@@ -1362,9 +1373,9 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         addResetCause(d, tcp, payload);
         return;
     }
-    if (tcp && payload.captured() > 0) {
+    if (payload.captured() > 0 && (tcp || d.interest())) {
         Item pl = d.addBytes(tcp, s_f[Payload], payload, 0, payload.captured());
-        d.setText(pl, "TCP payload (" + text::uintString(segLen) + " bytes)");
+        label(d, pl, [&] { return "TCP payload (" + text::uintString(segLen) + " bytes)"; });
     }
     if (!d.dispatchPorts(Table::TcpPort, sport, dport, payload, parent))
         d.data(payload, parent);

@@ -205,11 +205,12 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
     const Reader payload = dgram.sub(8);
     if (payload.reported() == 0)
         return;
-    if (udp && r.capturedFrom(8) > 0) {
+    if ((udp || d.interest()) && r.capturedFrom(8) > 0) {
         // Wireshark's udp.payload spans the whole IP payload after the header, even when
         // the UDP length is shorter; the label and the next layer use the UDP length.
         Item pl = d.addBytes(udp, s_f[Payload], r, 8, r.capturedFrom(8));
-        d.setText(pl, "UDP payload (" + text::uintString(payload.reported()) + " bytes)");
+        if (pl)
+            d.setText(pl, "UDP payload (" + text::uintString(payload.reported()) + " bytes)");
     }
     if (!d.dispatchPorts(Table::UdpPort, sport, dport, payload, parent))
         d.data(payload, parent);
