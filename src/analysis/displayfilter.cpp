@@ -417,6 +417,29 @@ bool DisplayFilter::matches(const Dissection &d) const
     return filter::evaluate(p, p.root, d);
 }
 
+bool DisplayFilter::readsCrossFrameFields() const
+{
+    const FieldInterest &interest = m_program->interest;
+    const Registry &reg = Registry::instance();
+    for (size_t f = 0; f < interest.size(); ++f)
+        if (interest[f] && reg.isCrossFrame(FieldId(f)))
+            return true;
+    return false;
+}
+
+bool needsChecksums(const FieldInterest &interest)
+{
+    const Registry &reg = Registry::instance();
+    for (size_t f = 0; f < interest.size(); ++f) {
+        if (!interest[f])
+            continue;
+        const std::string_view name = reg.field(FieldId(f)).abbrev;
+        if (name.find("checksum") != std::string_view::npos || name.starts_with("_ws.expert"))
+            return true;
+    }
+    return false;
+}
+
 void mergeInterest(FieldInterest &into, const FieldInterest &interest)
 {
     if (into.size() < interest.size())

@@ -18,6 +18,10 @@ struct FilterMessage
     size_t length = 0;   ///< the token's length in bytes (0: the end of the text)
 };
 
+/// Whether a filter reading the fields `interest` marks needs checksums verified
+/// (Preferences::verifyChecksums): checksum status fields and bad-checksum notes exist only then.
+bool needsChecksums(const FieldInterest &interest);
+
 /// A display filter in Wireshark's language (`ip.addr == 10.0.0.0/8 && tcp.port in {80 443}`),
 /// compiled against the registry's fields.
 ///
@@ -54,6 +58,13 @@ public:
 
     /// The fields matches() reads, for Dissection::setInterest(). Empty for the empty filter.
     const FieldInterest &interest() const;
+    /// Whether it reads a field whose value depends on earlier frames (tcp.stream, relative
+    /// sequence numbers, frame.time_delta: Registry::isCrossFrame). When not, frames may be
+    /// dissected out of order or in parallel batches with fresh sessions and match alike.
+    bool readsCrossFrameFields() const;
+    /// Whether it reads checksum results (their status fields, the bad-checksum notes, any
+    /// expert field): dissect with Preferences::verifyChecksums then.
+    bool needsChecksums() const { return pl::needsChecksums(interest()); }
     /// Whether the frame `d` has just dissected passes (its tree, or the fields it collected
     /// in summary mode with interest() set). Always true for the empty filter, false for a
     /// filter that did not compile.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <span>
 #include <thread>
@@ -32,23 +33,40 @@ uint64_t countBits(const RowBits &bits, uint64_t rows)
 
 namespace {
 
-// Evaluates the filter on frames in capture order and keeps the bits; one per pass.
+// Evaluates the filter on frames and keeps the verdicts: in capture order with one session
+// (frame after frame), or batch by batch with a fresh session each (parallel batches; only
+// for a filter that reads no cross-frame field, where that gives the same verdicts).
 class Evaluator
 {
 public:
-    Evaluator(const DisplayFilter &filter, uint64_t count)
-        : m_filter(filter), m_all(filter.isEmpty())
+    explicit Evaluator(const DisplayFilter &filter) : m_filter(filter), m_all(filter.isEmpty())
     {
-        m_d.prefs.verifyChecksums = false; // as the store's first pass and rows
+        // Checksums verified only when the filter reads them: what the detail pane shows.
+        m_d.prefs.verifyChecksums = filter.needsChecksums();
         if (!m_all)
             m_d.setInterest(&m_filter.interest());
-        m_bits.assign((count + 63) / 64, 0);
     }
 
-    void operator()(const Frame &frame)
+    bool operator()(const Frame &frame, Session &session)
     {
-        m_d.dissect(frame, &m_session);
-        if (m_all || m_filter.matches(m_d))
+        m_d.dissect(frame, &session);
+        return m_all || m_filter.matches(m_d);
+    }
+
+private:
+    const DisplayFilter &m_filter;
+    const bool m_all;
+    Dissection m_d{Dissection::Mode::Summary};
+};
+
+// The verdicts as bits, filled in capture order.
+class BitWriter
+{
+public:
+    explicit BitWriter(uint64_t count) { m_bits.assign((count + 63) / 64, 0); }
+    void put(bool on)
+    {
+        if (on)
             m_word |= uint64_t(1) << (m_rows % 64);
         if (++m_rows % 64 == 0) {
             m_bits[m_rows / 64 - 1] = m_word;
@@ -56,7 +74,6 @@ public:
         }
     }
     uint64_t rows() const { return m_rows; }
-
     RowBits take()
     {
         if (m_rows % 64)
@@ -65,10 +82,6 @@ public:
     }
 
 private:
-    const DisplayFilter &m_filter;
-    const bool m_all;
-    Session m_session;
-    Dissection m_d{Dissection::Mode::Summary};
     RowBits m_bits;
     uint64_t m_word = 0;
     uint64_t m_rows = 0;
@@ -110,7 +123,10 @@ struct Batch
     std::vector<std::string> names;     ///< interface names of these frames
     std::vector<uint32_t> commentsFrom; ///< frames[i]'s comments start here in comments
     std::vector<std::string> comments;
-    bool last = false; ///< the reader stopped after this batch
+    std::vector<uint8_t> hits; ///< the verdicts, by frame (parallel batches)
+    uint64_t first = 0;        ///< 0-based row of frames[0]
+    uint64_t sequence = 0;     ///< batches are numbered in reading order
+    bool last = false;         ///< the reader stopped after this batch
 
     void clear()
     {
@@ -121,6 +137,7 @@ struct Batch
         names.clear();
         commentsFrom.clear();
         comments.clear();
+        hits.clear();
         last = false;
     }
 
@@ -198,6 +215,70 @@ private:
     bool m_stopped = false;
 };
 
+// A reading thread filling batches from a pool, and the batches it filled, in order.
+class Pipeline
+{
+public:
+    Pipeline(CaptureFileReader &reader, uint64_t count, const std::atomic<bool> &cancel,
+             size_t batches)
+        : m_pool(batches), m_cancel(cancel)
+    {
+        for (Batch &b : m_pool)
+            m_empty.put(&b);
+        m_thread = std::thread([this, &reader, count] { read(reader, count); });
+    }
+    ~Pipeline()
+    {
+        m_empty.stop();
+        m_filled.stop();
+        m_thread.join();
+    }
+
+    /// The next filled batch, or null at the end or when cancelled (`cancelled` set then).
+    Batch *next(bool &cancelled)
+    {
+        if (m_cancel.load(std::memory_order_relaxed)) {
+            cancelled = true;
+            m_filled.stop();
+            return nullptr;
+        }
+        Batch *b = m_filled.take();
+        if (b && b->last)
+            m_filled.stop(); // nothing follows: the other consumer, if any, ends too
+        return b;
+    }
+    void recycle(Batch *b) { m_empty.put(b); }
+
+private:
+    void read(CaptureFileReader &reader, uint64_t count)
+    {
+        CapturedPacket p;
+        uint64_t read = 0, sequence = 0;
+        for (;;) {
+            Batch *b = m_empty.take();
+            if (!b)
+                return;
+            b->clear();
+            b->first = read;
+            b->sequence = sequence++;
+            while (!b->full() && read < count && reader.next(p)) {
+                b->add(p);
+                ++read;
+            }
+            b->last = read >= count || !b->full() || m_cancel.load(std::memory_order_relaxed);
+            b->seal();
+            m_filled.put(b);
+            if (b->last)
+                return;
+        }
+    }
+
+    std::vector<Batch> m_pool;
+    BatchQueue m_empty, m_filled;
+    const std::atomic<bool> &m_cancel;
+    std::thread m_thread;
+};
+
 // Below this many packets one thread does it all: a second would not pay for itself.
 constexpr uint64_t kPipelineFrom = 16384;
 
@@ -215,68 +296,77 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
     }
     reader.setFollowing(following);
     reader.setZeroCopy(true); // each packet is looked at once, before the next read
-    Evaluator evaluate(filter, count);
+    BitWriter bits(count);
     ProgressClock clock(progress);
     CapturedPacket p;
 
     if (count < kPipelineFrom) {
-        while (evaluate.rows() < count) {
-            if ((evaluate.rows() & 1023) == 0) {
+        Evaluator evaluate(filter);
+        Session session;
+        while (bits.rows() < count) {
+            if ((bits.rows() & 1023) == 0) {
                 if (cancel.load(std::memory_order_relaxed)) {
                     result.cancelled = true;
                     break;
                 }
-                clock.tick(evaluate.rows());
+                clock.tick(bits.rows());
             }
             if (!reader.next(p))
                 break;
-            evaluate(p.frame);
+            bits.put(evaluate(p.frame, session));
         }
-    } else {
+    } else if (filter.isEmpty() || filter.readsCrossFrameFields()) {
         // Reading (system calls, copying from the page cache, parsing records) takes about a
         // third of the time of a summary dissection: on a second thread it overlaps with it.
-        std::array<Batch, 4> pool;
-        BatchQueue empty, filled;
-        for (Batch &b : pool)
-            empty.put(&b);
-        std::thread readerThread([&] {
-            uint64_t read = 0;
-            for (;;) {
-                Batch *b = empty.take();
-                if (!b)
-                    return;
-                b->clear();
-                while (!b->full() && read < count && reader.next(p)) {
-                    b->add(p);
-                    ++read;
-                }
-                b->last = read >= count || !b->full() || cancel.load(std::memory_order_relaxed);
-                b->seal();
-                filled.put(b);
-                if (b->last)
-                    return;
-            }
-        });
-        for (;;) {
-            if (cancel.load(std::memory_order_relaxed)) {
-                result.cancelled = true;
-                break;
-            }
-            clock.tick(evaluate.rows());
-            Batch *b = filled.take();
+        Pipeline pipeline(reader, count, cancel, 4);
+        Evaluator evaluate(filter);
+        Session session;
+        while (Batch *b = pipeline.next(result.cancelled)) {
+            clock.tick(bits.rows());
             for (const Frame &f : b->frames)
-                evaluate(f);
-            const bool last = b->last;
-            empty.put(b);
-            if (last)
-                break;
+                bits.put(evaluate(f, session));
+            pipeline.recycle(b);
         }
-        empty.stop();
-        filled.stop();
-        readerThread.join();
+    } else {
+        // No field depends on earlier frames: batches are dissected on two threads, each
+        // batch with a fresh session, while a third reads. The verdicts are the same
+        // (tests/capfile/tst_crossframe.cpp checks every field that is not marked).
+        Pipeline pipeline(reader, count, cancel, 6);
+        std::mutex doneMutex;
+        std::map<uint64_t, Batch *> done; // dissected, waiting for their turn to be written
+        uint64_t nextToWrite = 0;
+        auto work = [&](bool writer) {
+            Evaluator evaluate(filter);
+            bool cancelled = false;
+            while (Batch *b = pipeline.next(cancelled)) {
+                Session session;
+                b->hits.resize(b->frames.size());
+                for (size_t i = 0; i < b->frames.size(); ++i)
+                    b->hits[i] = evaluate(b->frames[i], session);
+                // Bits are written in reading order, by whichever thread finishes the batch
+                // that is next; the other one's finished batches wait in `done`.
+                std::lock_guard lock(doneMutex);
+                done.emplace(b->sequence, b);
+                while (!done.empty() && done.begin()->first == nextToWrite) {
+                    Batch *ready = done.begin()->second;
+                    done.erase(done.begin());
+                    for (const uint8_t hit : ready->hits)
+                        bits.put(hit != 0);
+                    ++nextToWrite;
+                    pipeline.recycle(ready);
+                }
+                if (writer)
+                    clock.tick(bits.rows());
+            }
+            if (writer)
+                result.cancelled = cancelled;
+        };
+        std::thread second(work, false);
+        work(true);
+        second.join();
     }
-    result.rows = evaluate.rows();
-    result.bits = evaluate.take();
+    result.rows = bits.rows();
+    result.bits = bits.take();
     result.bits.resize((count + 63) / 64, 0);
     return result;
 }

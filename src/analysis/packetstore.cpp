@@ -194,6 +194,7 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
                 filter = s->filter;
                 everything = filter.isEmpty();
                 d.setInterest(everything ? nullptr : &filter.interest());
+                d.prefs.verifyChecksums = filter.needsChecksums();
             }
             for (int i = 0; i < kChunk; ++i) {
                 if (!s->reader.next(p)) {
@@ -492,6 +493,8 @@ void PacketStore::setColoringRules(const std::vector<DisplayFilter> &rules)
     m_colorInterest.clear();
     for (const DisplayFilter &rule : m_colorRules)
         mergeInterest(m_colorInterest, rule.interest());
+    // Rows show no checksum results: verify only when a rule reads them.
+    m_rowDissection.prefs.verifyChecksums = needsChecksums(m_colorInterest);
     m_rows.clear();
     emit coloringRulesChanged();
 }
@@ -499,6 +502,7 @@ void PacketStore::setColoringRules(const std::vector<DisplayFilter> &rules)
 bool PacketStore::matches(qsizetype row, const DisplayFilter &filter)
 {
     m_matchDissection.setInterest(filter.isEmpty() ? nullptr : &filter.interest());
+    m_matchDissection.prefs.verifyChecksums = filter.needsChecksums();
     const bool dissected = dissect(row, m_matchDissection, m_matchPacket);
     const bool result = dissected && filter.matches(m_matchDissection);
     m_matchDissection.setInterest(nullptr); // `filter` may go away

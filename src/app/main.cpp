@@ -1,5 +1,6 @@
 // packetlens: the desktop application.
 
+#include "analysis/displayfilter.h"
 #include "app/mainwindow.h"
 
 #include <QApplication>
@@ -31,9 +32,14 @@ int main(int argc, char **argv)
         QStringLiteral("Capture filter in tcpdump (libpcap) syntax."), QStringLiteral("filter"));
     const QCommandLineOption startOption(QStringLiteral("k"),
                                          QStringLiteral("Start capturing at once (needs -i)."));
+    const QCommandLineOption displayFilterOption(
+        {QStringLiteral("Y"), QStringLiteral("display-filter")},
+        QStringLiteral("Display filter in Wireshark's language, applied at start."),
+        QStringLiteral("filter"));
     options.addOption(interfaceOption);
     options.addOption(filterOption);
     options.addOption(startOption);
+    options.addOption(displayFilterOption);
     options.process(app);
 
     const bool capture = options.isSet(startOption);
@@ -44,6 +50,12 @@ int main(int argc, char **argv)
         misuse = "-k captures; a file to open cannot go with it";
     if (misuse) {
         std::fprintf(stderr, "packetlens: %s\n", misuse);
+        return 2;
+    }
+    const QString displayFilter = options.value(displayFilterOption);
+    if (const pl::DisplayFilter f = pl::DisplayFilter::compile(displayFilter.toStdString());
+        !f.ok()) {
+        std::fprintf(stderr, "packetlens: -Y: %s\n", f.error().text.c_str());
         return 2;
     }
 
@@ -60,5 +72,7 @@ int main(int argc, char **argv)
     } else if (!options.positionalArguments().isEmpty()) {
         window.openFile(options.positionalArguments().constFirst());
     }
+    if (!displayFilter.isEmpty())
+        window.applyDisplayFilter(displayFilter);
     return QApplication::exec();
 }

@@ -12,20 +12,6 @@ bool wantsTree(const CliOptions &o)
     return o.verbose || o.output != CliOptions::Output::Summary;
 }
 
-// Whether a filter reading these fields needs the checksums verified: their status, the
-// bad-checksum notes (and expert fields in general) exist only then.
-bool readsChecksumResults(const FieldInterest &interest)
-{
-    const Registry &reg = Registry::instance();
-    for (size_t f = 0; f < interest.size(); ++f) {
-        if (!interest[f])
-            continue;
-        const std::string_view name = reg.field(FieldId(f)).abbrev;
-        if (name.find("checksum") != std::string_view::npos || name.starts_with("_ws.expert"))
-            return true;
-    }
-    return false;
-}
 } // namespace
 
 FrameWriter::FrameWriter(const CliOptions &o, FILE *out)
@@ -63,7 +49,7 @@ void FrameWriter::setDisplayFilter(const DisplayFilter &filter)
         return;
     m_dissection.setInterest(&m_filter->interest());
     // Summary lines skip checksum verification (they never show it); a filter may read it.
-    if (readsChecksumResults(m_filter->interest()))
+    if (m_filter->needsChecksums())
         m_dissection.prefs.verifyChecksums = true;
 }
 

@@ -119,8 +119,7 @@ int32_t Dissection::collectNode(FieldId f, size_t offset, size_t len, uint64_t v
 
 void Dissection::collectUInt(FieldId f, const Reader &r, size_t at, size_t len)
 {
-    if (f < 0 || size_t(f) >= m_interest->size() || !(*m_interest)[size_t(f)])
-        return;
+    // addUInt() checked that `f` is wanted.
     const uint64_t raw = r.uint(at, len);
     const FieldDef &def = m_registry->field(f);
     uint64_t v = raw;

@@ -126,8 +126,8 @@ public:
     {
         if (!parent) { // summary mode: only the bounds check, so truncation is found alike
             r.require(at, len);
-            if (m_interest)
-                collectUInt(f, r, at, len);
+            if (m_interest && size_t(f) < m_interest->size() && (*m_interest)[size_t(f)])
+                collectUInt(f, r, at, len); // checked here: most fields are not wanted
             return {};
         }
         return addUIntToTree(parent, f, r, at, len);

@@ -43,6 +43,15 @@ void Registry::addDissector(Table table, uint32_t key, DissectFn fn)
         t.insert(it, {key, fn});
 }
 
+void Registry::setCrossFrame(FieldId f)
+{
+    if (f < 0 || size_t(f) >= m_fields.size())
+        return; // not a field: nothing to declare
+    if (m_crossFrame.size() < m_fields.size())
+        m_crossFrame.resize(m_fields.size());
+    m_crossFrame[size_t(f)] = 1;
+}
+
 FieldId Registry::findField(std::string_view abbrev) const
 {
     auto it = m_byName.find(abbrev);

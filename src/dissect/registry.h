@@ -54,6 +54,16 @@ public:
     /// Adds fields not tied to a new protocol (e.g. expert fields).
     FieldBlock addFields(std::span<const FieldDef> fields);
     void addDissector(Table table, uint32_t key, DissectFn fn);
+    /// Declares that `f`'s presence or value depends on earlier frames of the capture (state
+    /// kept in the Session: tcp.stream, relative sequence numbers, frame.time_delta). A
+    /// display filter reading none of these may dissect frames out of order, or in parallel
+    /// batches each with a fresh Session, and match alike (tests/capfile/tst_crossframe).
+    /// Call from register_<file>() after the field was added.
+    void setCrossFrame(FieldId f);
+    bool isCrossFrame(FieldId f) const
+    {
+        return f >= 0 && size_t(f) < m_crossFrame.size() && m_crossFrame[size_t(f)];
+    }
 
     const FieldDef &field(FieldId id) const { return m_fields[size_t(id)]; }
     size_t fieldCount() const { return m_fields.size(); }
@@ -78,6 +88,7 @@ public:
 private:
     Registry() = default;
     std::vector<FieldDef> m_fields;
+    std::vector<uint8_t> m_crossFrame; // by FieldId, non-zero: setCrossFrame (may be shorter)
     std::unordered_map<std::string_view, std::vector<FieldId>> m_byName;
     // Sorted (key, dissector) pairs: a table holds a handful to a few hundred entries, and
     // a binary search over one small array beats hashing on the per-packet path.

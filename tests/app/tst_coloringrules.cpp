@@ -191,7 +191,7 @@ private slots:
         const QList<ColoringRule> rules = ColoringRules::defaults();
         const QStringList n = names(rules);
         for (const char *expected :
-             {"Malformed or expert error", "Checksum Errors", "TCP RST", "TCP SYN/FIN",
+             {"Malformed", "Checksum Errors", "TCP RST", "TCP SYN/FIN",
               "ICMP errors", "ARP", "DNS", "HTTP", "TLS", "Broadcast", "TCP", "UDP", "ICMP"})
             QVERIFY2(n.contains(QLatin1String(expected)), expected);
         // Catch-alls come last, so that the specific rules win.

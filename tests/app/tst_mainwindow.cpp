@@ -493,7 +493,7 @@ private slots:
         // The dialog: a bad range says what is wrong and cannot be accepted; marks count.
         w.packetModel()->setMarked(1, true);
         w.packetModel()->setMarked(5, true);
-        pl::ExportDialog::Packets packets{10, 4, w.packetModel()->markBits()};
+        pl::ExportDialog::Packets packets{10, 4, w.packetModel()->markBits(), false, {}};
         pl::ExportDialog dialog(pl::ExportDialog::Purpose::ExportPackets, packets, &w);
         dialog.setTargetPath(dir.filePath(QStringLiteral("part.pcap")));
         dialog.setRangeText(QStringLiteral("2-4,x"));

@@ -7,72 +7,15 @@
 #include "capfile/capturefilereader.h"
 #include "corpusfiles.h"
 #include "dissect/dissection.h"
+#include "fieldmultiset.h"
 
 #include <QTest>
 
-#include <algorithm>
 #include <map>
-#include <tuple>
 
-namespace {
-
-// One field occurrence, compared as a multiset (the order differs: the tree is nested, the
-// collection flat, and the frame's own fields are added after its layers in summary mode).
-struct Occurrence
-{
-    std::string field;
-    uint64_t value = 0;
-    uint32_t aux = 0;
-    std::string text;
-    uint32_t offset = 0;
-    uint32_t length = 0;
-
-    auto key() const { return std::tie(field, value, aux, text, offset, length); }
-    bool operator<(const Occurrence &o) const { return key() < o.key(); }
-    bool operator==(const Occurrence &o) const { return key() == o.key(); }
-};
-
-std::string describe(const Occurrence &o)
-{
-    std::string s = o.field + " value=" + std::to_string(o.value) + " aux=" + std::to_string(o.aux);
-    if (!o.text.empty())
-        s += " text=\"" + o.text + "\"";
-    s += " at " + std::to_string(o.offset) + "+" + std::to_string(o.length);
-    return s;
-}
-
-std::vector<Occurrence> occurrences(const pl::Dissection &d)
-{
-    const pl::FieldTree &t = d.fieldTree();
-    const pl::Registry &reg = d.registry();
-    std::vector<Occurrence> out;
-    for (size_t i = 1; i < t.size(); ++i) {
-        const pl::FieldNode &n = t.node(int32_t(i));
-        if (n.field < 0)
-            continue;
-        const pl::FieldDef &def = reg.field(n.field);
-        Occurrence o;
-        o.field = std::string(def.abbrev);
-        o.value = n.value;
-        o.aux = n.aux;
-        // A String's text is its value; other fields' texts are tree labels, which summary
-        // mode does not build.
-        if (const std::string *s = t.text(n.text); s && def.type == pl::FieldType::String)
-            o.text = *s;
-        // Offsets and lengths are compared for every field (generated ones have none, or
-        // the bytes they were computed from, alike in both modes), except a Protocol's
-        // length: the tree shortens its item to the header (setLength), while what a filter
-        // reads is its extent, [offset, offset + value), compared through value.
-        o.offset = n.offset;
-        if (def.type != pl::FieldType::Protocol)
-            o.length = n.length;
-        out.push_back(std::move(o));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-} // namespace
+using pltest::describe;
+using pltest::Occurrence;
+using pltest::occurrences;
 
 class TestFieldCollection : public QObject
 {
@@ -120,10 +63,7 @@ private slots:
             if (tree[i] == summary[i])
                 continue;
             std::vector<Occurrence> onlyTree, onlySummary;
-            std::set_difference(tree[i].begin(), tree[i].end(), summary[i].begin(),
-                                summary[i].end(), std::back_inserter(onlyTree));
-            std::set_difference(summary[i].begin(), summary[i].end(), tree[i].begin(),
-                                tree[i].end(), std::back_inserter(onlySummary));
+            pltest::difference(tree[i], summary[i], onlyTree, onlySummary);
             for (const Occurrence &o : onlyTree)
                 ++byField[o.field].first;
             for (const Occurrence &o : onlySummary)

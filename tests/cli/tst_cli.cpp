@@ -389,6 +389,17 @@ private slots:
             tshark({QStringLiteral("-r"), printFlags(), QStringLiteral("-Y"), filter}).exitCode, 2);
     }
 
+    // The application's -Y (Wireshark's) is checked before a window opens, with the same text.
+    void appDisplayFilterError()
+    {
+        const RunResult run =
+            runProgram(QStringLiteral(PACKETLENS_APP),
+                       {QStringLiteral("-Y"), QStringLiteral("ip.src == 300.1.1.1")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("packetlens: -Y: \"300.1.1.1\" is not a valid IPv4 address."),
+                 run.err.constData());
+    }
+
     // -Y with -w writes only the matching packets, byte for byte.
     void displayFilterWrite()
     {
@@ -905,8 +916,7 @@ private slots:
     // The README's first-run command reads the bundled sample.
     void bundledSample()
     {
-        const QString sample =
-            QStringLiteral(PACKETLENS_SOURCE_DIR "/resources/samples/http.pcap");
+        const QString sample = QStringLiteral(PACKETLENS_SOURCE_DIR "/resources/samples/http.pcap");
         QVERIFY2(QFile::exists(sample), "resources/samples/http.pcap not found");
         const RunResult r = runCli({QStringLiteral("-r"), sample});
         QCOMPARE(r.exitCode, 0);

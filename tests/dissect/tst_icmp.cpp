@@ -43,22 +43,17 @@ private slots:
         pl::Session session;
         std::vector<uint8_t> reqBytes = hex(kEchoRequest);
         std::vector<uint8_t> repBytes = hex(kEchoReply);
-        pl::Frame req{reqBytes.data(),
-                      uint32_t(reqBytes.size()),
-                      uint32_t(reqBytes.size()),
-                      1,
-                      1370000000,
-                      0,
-                      0,
-                      9};
-        pl::Frame rep{repBytes.data(),
-                      uint32_t(repBytes.size()),
-                      uint32_t(repBytes.size()),
-                      1,
-                      1370000000,
-                      492204000,
-                      0,
-                      10};
+        pl::Frame req;
+        req.data = reqBytes.data();
+        req.capLen = req.wireLen = uint32_t(reqBytes.size());
+        req.linkType = 1;
+        req.tsSec = 1370000000;
+        req.number = 9;
+        pl::Frame rep = req;
+        rep.data = repBytes.data();
+        rep.capLen = rep.wireLen = uint32_t(repBytes.size());
+        rep.tsNsec = 492204000;
+        rep.number = 10;
 
         Dissected r(reqBytes, 1, 0, &session);
         // Dissected numbers its frame 1; redo both with real numbers in one session.

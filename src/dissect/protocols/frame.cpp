@@ -276,6 +276,9 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
 void register_frame(Registry &reg)
 {
     s_f = reg.addProtocol({"frame", "Frame", "Frame"}, kFields);
+    // Measured from the previous / first frame the session saw.
+    for (int f : {TimeDelta, TimeDeltaDisplayed, TimeRelative})
+        reg.setCrossFrame(s_f[f]);
     s_comments = reg.addProtocol({"pkt_comment", "Packet comments", "Packet comments"}, {});
     reg.addDissector(Table::Core, CoreFrame, dissectFrame);
 }

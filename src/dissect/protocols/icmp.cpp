@@ -626,6 +626,7 @@ void dissectIcmp(Dissection &d, const Reader &r, Item parent)
 void register_icmp(Registry &reg)
 {
     s_f = reg.addProtocol({"icmp", "ICMP", "Internet Control Message Protocol"}, kFields);
+    reg.setCrossFrame(s_f[RespTo]); // the echo request an earlier frame carried
     s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::IpProto, 1, dissectIcmp);
 }

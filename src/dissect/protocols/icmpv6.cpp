@@ -809,6 +809,7 @@ void dissectIcmpv6(Dissection &d, const Reader &r, Item parent)
 void register_icmpv6(Registry &reg)
 {
     s_f = reg.addProtocol({"icmpv6", "ICMPv6", "Internet Control Message Protocol v6"}, kFields);
+    reg.setCrossFrame(s_f[RespTo]); // the echo request an earlier frame carried
     s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::IpProto, 58, dissectIcmpv6);
 }

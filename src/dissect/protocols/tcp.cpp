@@ -1386,6 +1386,10 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
 void register_tcp(Registry &reg)
 {
     s_f = reg.addProtocol({"tcp", "TCP", "Transmission Control Protocol"}, kFields);
+    // From the conversation table: the stream index, numbers relative to each direction's
+    // initial sequence number (SACK edges too), the window scale from the SYNs.
+    for (int f : {Stream, Seq, NxtSeq, Ack, SackLe, SackRe, WinSize, WinScale})
+        reg.setCrossFrame(s_f[f]);
     s_ei = reg.addFields(kExperts);
     s_mptcp = reg.addProtocol({"mptcp", "MPTCP", "Multipath Transmission Control Protocol"}, {})
                   .protocol();

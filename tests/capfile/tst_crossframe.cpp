@@ -1,0 +1,215 @@
+// The display filter pass may dissect frames in parallel, in batches of consecutive frames
+// each with a fresh Session, when the filter reads no cross-frame field
+// (Registry::isCrossFrame, DisplayFilter::readsCrossFrameFields). That is only right if every
+// field whose presence or value depends on earlier frames is declared. This test dissects
+// every corpus file twice: in order with one Session (the truth), and in batches with a fresh
+// Session each (what a parallel worker sees). Every field collected differently for some
+// frame must be marked cross-frame.
+
+#include "capfile/capturefilereader.h"
+#include "corpusfiles.h"
+#include "dissect/dissection.h"
+#include "fieldmultiset.h"
+
+#include <QTest>
+
+#include <map>
+#include <memory>
+#include <set>
+
+namespace {
+
+// The fields seen to differ over the whole run, for the summary at the end.
+std::map<std::string, int> g_differing;
+
+/// Dissects frames fed in capture order twice: with one session, and in batches of `batch`
+/// frames with a fresh session each; notes the fields collected otherwise.
+class BatchComparison
+{
+public:
+    explicit BatchComparison(int batch) : m_batch(uint64_t(batch))
+    {
+        // Both in summary mode collecting every field (tst_fieldcollection shows that is
+        // what tree mode has).
+        m_truth.setInterest(&m_all);
+        m_batched.setInterest(&m_all);
+    }
+
+    void feed(const pl::Frame &frame)
+    {
+        if (m_index++ % m_batch == 0)
+            m_batchSession = std::make_unique<pl::Session>(); // a worker's empty start
+        m_truth.dissect(frame, &m_truthSession);
+        const std::vector<pltest::Occurrence> want = pltest::occurrences(m_truth);
+        m_batched.dissect(frame, m_batchSession.get());
+        const std::vector<pltest::Occurrence> got = pltest::occurrences(m_batched);
+        if (want == got)
+            return;
+        pltest::difference(want, got, m_onlyTruth, m_onlyBatch);
+        // Each field only once per frame in the totals, however many occurrences differ.
+        std::set<std::string> frameFields;
+        auto check = [&](const pltest::Occurrence &o, const char *side) {
+            frameFields.insert(o.field);
+            if (m_reg.isCrossFrame(o.id) || !m_reported.insert(o.field).second)
+                return;
+            m_report += QStringLiteral("  frame %1: %2 is not marked cross-frame (%3 %4)\n")
+                            .arg(frame.number)
+                            .arg(QString::fromStdString(o.field), QLatin1String(side),
+                                 QString::fromStdString(pltest::describe(o)));
+        };
+        for (const pltest::Occurrence &o : m_onlyTruth)
+            check(o, "in order only:");
+        for (const pltest::Occurrence &o : m_onlyBatch)
+            check(o, "in batches only:");
+        for (const std::string &f : frameFields) {
+            ++g_differing[f];
+            m_differing.insert(f);
+        }
+    }
+
+    /// One line per unmarked field that differed (empty: all is well).
+    const QString &report() const { return m_report; }
+    /// Every field that differed, marked or not.
+    const std::set<std::string> &differing() const { return m_differing; }
+
+private:
+    const pl::Registry &m_reg = pl::Registry::instance();
+    const pl::FieldInterest m_all = pl::FieldInterest(m_reg.fieldCount(), 1);
+    const uint64_t m_batch;
+    uint64_t m_index = 0;
+    pl::Dissection m_truth{pl::Dissection::Mode::Summary};
+    pl::Dissection m_batched{pl::Dissection::Mode::Summary};
+    pl::Session m_truthSession;
+    std::unique_ptr<pl::Session> m_batchSession;
+    std::vector<pltest::Occurrence> m_onlyTruth, m_onlyBatch;
+    std::set<std::string> m_reported;
+    std::set<std::string> m_differing;
+    QString m_report;
+};
+
+std::vector<uint8_t> hex(const char *text)
+{
+    const QByteArray bytes = QByteArray::fromHex(QByteArray(text).replace(' ', ""));
+    return std::vector<uint8_t>(bytes.begin(), bytes.end());
+}
+
+} // namespace
+
+class TestCrossFrame : public QObject
+{
+    Q_OBJECT
+private slots:
+    void wellKnownFieldsAreMarked()
+    {
+        const pl::Registry &reg = pl::Registry::instance();
+        auto marked = [&](std::string_view name) {
+            const auto ids = reg.fieldsNamed(name);
+            if (ids.empty())
+                qFatal("no field %s", std::string(name).c_str());
+            return std::all_of(ids.begin(), ids.end(),
+                               [&](pl::FieldId f) { return reg.isCrossFrame(f); });
+        };
+        for (const char *name : {"tcp.stream", "frame.time_delta", "frame.time_relative", "tcp.seq",
+                                 "tcp.ack", "udp.stream"})
+            QVERIFY2(marked(name), name);
+        // Marking everything would be safe and useless: fields of the frame alone are not.
+        for (const char *name : {"tcp.port", "tcp.seq_raw", "ip.src", "frame.number", "frame.len",
+                                 "frame.time", "udp.port", "tcp.flags.syn"})
+            QVERIFY2(!marked(name), name);
+        QVERIFY(!reg.isCrossFrame(-1));
+        QVERIFY(!reg.isCrossFrame(pl::FieldId(reg.fieldCount())));
+    }
+
+    void batchesAgreeOnUnmarkedFields_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("batch");
+        if (!pltest::haveCorpus())
+            QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
+        for (const QString &f : pltest::corpusCaptures()) {
+            // 7: a parallel pass's batches; 1: every frame alone, the harshest split.
+            for (int batch : {7, 1})
+                QTest::newRow(qPrintable(QStringLiteral("%1/%2").arg(f).arg(batch)))
+                    << pltest::corpusDir() + QLatin1Char('/') + f << batch;
+        }
+    }
+
+    void batchesAgreeOnUnmarkedFields()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, batch);
+        pl::CaptureFileReader reader;
+        QVERIFY2(reader.open(file.toStdString()), reader.error().c_str());
+        BatchComparison cmp(batch);
+        pl::CapturedPacket p;
+        while (reader.next(p))
+            cmp.feed(p.frame);
+        const QString &report = cmp.report();
+        if (!report.isEmpty())
+            QFAIL(qPrintable(QStringLiteral("%1, batches of %2 frames with a fresh session each "
+                                            "collect these fields otherwise than one in-order "
+                                            "pass:\n%3")
+                                 .arg(file)
+                                 .arg(batch)
+                                 .arg(report)));
+    }
+
+    // What the corpus has no example of: an ICMPv6 echo reply, SACK blocks. Hand-built
+    // frames dissected alone (batches of 1) must differ exactly in marked fields, and do
+    // differ in these: the marks are needed.
+    void handBuiltFramesNeedTheirMarks()
+    {
+        const std::vector<std::vector<uint8_t>> frames = {
+            // Ethernet, IPv6 fe80::1 -> fe80::2, ICMPv6 echo request id 1 seq 1.
+            hex("000000000002 000000000001 86dd 60000000 0008 3a 40"
+                "fe800000000000000000000000000001 fe800000000000000000000000000002"
+                "80 00 0000 0001 0001"),
+            // The echo reply: icmpv6.resp_to names frame 1 only with frame 1's state.
+            hex("000000000001 000000000002 86dd 60000000 0008 3a 40"
+                "fe800000000000000000000000000002 fe800000000000000000000000000001"
+                "81 00 0000 0001 0001"),
+            // Ethernet, IPv4 10.0.0.1:1000 -> 10.0.0.2:80, SYN seq 1000.
+            hex("000000000002 000000000001 0800 45000028 0000 4000 40 06 0000 0a000001 0a000002"
+                "03e8 0050 000003e8 00000000 5002 ffff 0000 0000"),
+            // 10.0.0.2:80 -> 10.0.0.1:1000, ACK 1501 with SACK 1101-1201: the edges are
+            // relative to the SYN's sequence number, which a fresh session has not seen.
+            hex("000000000001 000000000002 0800 45000034 0000 4000 40 06 0000 0a000002 0a000001"
+                "0050 03e8 00001388 000005dd 8010 ffff 0000 0000"
+                "01 01 05 0a 0000044d 000004b1"),
+        };
+        BatchComparison cmp(1);
+        for (size_t i = 0; i < frames.size(); ++i) {
+            pl::Frame f;
+            f.data = frames[i].data();
+            f.capLen = f.wireLen = uint32_t(frames[i].size());
+            f.linkType = 1;
+            f.tsSec = 1700000000 + int64_t(i);
+            f.number = i + 1;
+            cmp.feed(f);
+        }
+        QVERIFY2(cmp.report().isEmpty(), qPrintable(cmp.report()));
+        for (const char *name : {"icmpv6.resp_to", "tcp.options.sack_le", "tcp.options.sack_re",
+                                 "tcp.ack", "frame.time_delta", "frame.time_relative"})
+            QVERIFY2(cmp.differing().count(name), name);
+    }
+
+    void cleanupTestCase()
+    {
+        // What the corpus and the hand-built frames exercised: marked fields seen to differ,
+        // and marked fields never seen differing (declared from reading the dissector alone).
+        const pl::Registry &reg = pl::Registry::instance();
+        QString seen, unseen;
+        for (const auto &[field, frames] : g_differing)
+            seen += QStringLiteral(" %1(%2)").arg(QString::fromStdString(field)).arg(frames);
+        for (size_t f = 0; f < reg.fieldCount(); ++f) {
+            const std::string name(reg.field(pl::FieldId(f)).abbrev);
+            if (reg.isCrossFrame(pl::FieldId(f)) && !g_differing.count(name))
+                unseen += QLatin1Char(' ') + QString::fromStdString(name);
+        }
+        qInfo("fields differing (frames):%s", qPrintable(seen));
+        qInfo("marked, never seen differing:%s", qPrintable(unseen));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCrossFrame)
+#include "tst_crossframe.moc"
