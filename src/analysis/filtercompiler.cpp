@@ -105,6 +105,12 @@ bool compatible(Cat a, Cat b)
     return bytesLike(a) && bytesLike(b);
 }
 
+// Hostile or pasted text must not exhaust the stack: parsing recurses once per `(` or `!`,
+// evaluating once per level of the tree (a chain of `&&` is a chain of nodes). Real filters
+// stay far below both limits.
+constexpr int kMaxNesting = 256;
+constexpr size_t kMaxNodes = 4096;
+
 class Parser
 {
 public:
@@ -142,6 +148,10 @@ private:
     }
     int32_t add(filter::Node n)
     {
+        if (m_p.nodes.size() >= kMaxNodes)
+            fail("The filter is too long: more than " + std::to_string(kMaxNodes) +
+                     " tests and operators.",
+                 m_cur.pos, m_cur.len);
         m_p.nodes.push_back(std::move(n));
         return int32_t(m_p.nodes.size() - 1);
     }
@@ -172,9 +182,29 @@ private:
         }
         return left;
     }
+    // Counts the levels of `(` and `!` around the current token.
+    class Nesting
+    {
+    public:
+        explicit Nesting(Parser &p) : m_parser(p)
+        {
+            if (++p.m_nesting > kMaxNesting)
+                p.fail("The filter is nested too deeply: more than " + std::to_string(kMaxNesting) +
+                           " levels of parentheses and negations.",
+                       p.m_cur.pos, p.m_cur.len);
+        }
+        ~Nesting() { --m_parser.m_nesting; }
+        Nesting(const Nesting &) = delete;
+        Nesting &operator=(const Nesting &) = delete;
+
+    private:
+        Parser &m_parser;
+    };
+
     int32_t parseUnary()
     {
         if (m_cur.kind == Tok::Not) {
+            Nesting level(*this);
             advance();
             return binary(Node::Kind::Not, parseUnary(), -1);
         }
@@ -183,6 +213,7 @@ private:
     int32_t parsePrimary()
     {
         if (m_cur.kind == Tok::LParen) {
+            Nesting level(*this);
             advance();
             const int32_t e = parseOr();
             if (m_cur.kind != Tok::RParen)
@@ -253,13 +284,11 @@ private:
         n.lhs = parseField();
         const FieldDef &def = m_reg.field(n.lhs.ids.front());
         if (m_cur.kind == Tok::In) {
-            const Token opTok = m_cur;
             n.op = Op::In;
             if (!allowed(n.lhs.cat, n.op))
                 cannotParticipate(n.lhs, name, "in");
             advance();
             parseSet(n, def);
-            (void)opTok;
             return add(std::move(n));
         }
         if (m_cur.kind != Tok::Compare) {
@@ -311,7 +340,7 @@ private:
         fail(ref.name + " (type=" +
                  std::string(ref.slice.empty() ? typeName(ref.type) : typeName(FieldType::Bytes)) +
                  ") cannot participate in " + std::string(op) + " comparison.",
-             name.pos, m_cur.pos > name.pos ? name.len : name.len);
+             name.pos, name.len);
     }
 
     void parseLiteralAt(const FieldRef &ref, const FieldDef &def, Literal &lit)
@@ -366,6 +395,7 @@ private:
     Lexer m_lex;
     const Registry &m_reg;
     Token m_cur;
+    int m_nesting = 0; ///< levels of `(` and `!` open (Nesting)
 };
 
 } // namespace

@@ -31,17 +31,6 @@ constexpr Keyword kKeywords[] = {
     {"matches", Tok::Compare, Op::Matches},
 };
 
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 } // namespace
 
 Token Lexer::next()

@@ -8,6 +8,18 @@
 
 namespace pl::filter {
 
+/// The value of a hex digit, -1 for any other character.
+constexpr int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 enum class Tok : uint8_t {
     End,
     LParen,
@@ -62,7 +74,6 @@ public:
     Token next();
     /// After a LBracket: the raw text up to the matching ']' (consumed); false when missing.
     bool sliceText(std::string &out, size_t &pos);
-    size_t position() const { return m_pos; }
 
 private:
     Token quoted(char quote);

@@ -303,14 +303,11 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
     if (count < kPipelineFrom) {
         Evaluator evaluate(filter);
         Session session;
-        while (bits.rows() < count) {
-            if ((bits.rows() & 1023) == 0) {
-                if (cancel.load(std::memory_order_relaxed)) {
-                    result.cancelled = true;
-                    break;
-                }
+        // Cancel is looked at before every frame: one slow frame (a costly regular expression)
+        // must not keep a superseded pass, and the GUI thread joining it, waiting.
+        while (bits.rows() < count && !cancel.load(std::memory_order_relaxed)) {
+            if ((bits.rows() & 1023) == 0)
                 clock.tick(bits.rows());
-            }
             if (!reader.next(p))
                 break;
             bits.put(evaluate(p.frame, session));
@@ -323,8 +320,11 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
         Session session;
         while (Batch *b = pipeline.next(result.cancelled)) {
             clock.tick(bits.rows());
-            for (const Frame &f : b->frames)
+            for (const Frame &f : b->frames) {
+                if (cancel.load(std::memory_order_relaxed))
+                    break;
                 bits.put(evaluate(f, session));
+            }
             pipeline.recycle(b);
         }
     } else {
@@ -335,14 +335,20 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
         std::mutex doneMutex;
         std::map<uint64_t, Batch *> done; // dissected, waiting for their turn to be written
         uint64_t nextToWrite = 0;
+        bool cutShort = false;
         auto work = [&](bool writer) {
             Evaluator evaluate(filter);
             bool cancelled = false;
             while (Batch *b = pipeline.next(cancelled)) {
                 Session session;
                 b->hits.resize(b->frames.size());
-                for (size_t i = 0; i < b->frames.size(); ++i)
+                for (size_t i = 0; i < b->frames.size(); ++i) {
+                    if (cancel.load(std::memory_order_relaxed)) {
+                        b->hits.resize(i); // what was not evaluated is not written
+                        break;
+                    }
                     b->hits[i] = evaluate(b->frames[i], session);
+                }
                 // Bits are written in reading order, by whichever thread finishes the batch
                 // that is next; the other one's finished batches wait in `done`.
                 std::lock_guard lock(doneMutex);
@@ -350,8 +356,12 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
                 while (!done.empty() && done.begin()->first == nextToWrite) {
                     Batch *ready = done.begin()->second;
                     done.erase(done.begin());
-                    for (const uint8_t hit : ready->hits)
-                        bits.put(hit != 0);
+                    // After a batch cut short by a cancel nothing more is written: the bits
+                    // stay a prefix of the capture.
+                    if (!cutShort)
+                        for (const uint8_t hit : ready->hits)
+                            bits.put(hit != 0);
+                    cutShort = cutShort || ready->hits.size() < ready->frames.size();
                     ++nextToWrite;
                     pipeline.recycle(ready);
                 }
@@ -365,6 +375,8 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
         work(true);
         second.join();
     }
+    // Whichever thread saw the cancel first, a pass that stopped short because of it says so.
+    result.cancelled = result.cancelled || (bits.rows() < count && cancel.load());
     result.rows = bits.rows();
     result.bits = bits.take();
     result.bits.resize((count + 63) / 64, 0);

@@ -47,8 +47,11 @@ struct FilterPassResult
 /// sequence numbers, frame.time_delta) have the values the store's first pass gave them.
 ///
 /// Runs on the calling thread; reading the file and dissecting overlap on two threads when
-/// that pays. `cancel` is looked at often (a cancelled pass returns within a millisecond or
-/// so); `progress(done)` is called at most about every 100 ms. `following`: the file is a
+/// that pays, and when the filter reads no cross-frame field (readsCrossFrameFields()),
+/// batches of frames are dissected on two threads, each batch with a fresh session.
+/// `cancel` is looked at before every frame (a cancelled pass returns once the frames being
+/// dissected are done, with `cancelled` set and the bits of a prefix of the capture);
+/// `progress(done)` is called at most about every 100 ms. `following`: the file is a
 /// spool still being written (a record cut off at its end is not damage).
 FilterPassResult filterPass(const std::string &path, bool following, uint64_t count,
                             const DisplayFilter &filter, const std::atomic<bool> &cancel,

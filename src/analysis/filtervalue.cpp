@@ -1,5 +1,7 @@
 #include "filtervalue.h"
 
+#include "filterlexer.h"
+
 #include <arpa/inet.h>
 
 #include <cstdio>
@@ -18,17 +20,6 @@ std::string quote(std::string_view s)
     out += s;
     out += '"';
     return out;
-}
-
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 enum class Num { Ok, Invalid, Overflow };

@@ -11,9 +11,10 @@ namespace pl {
 
 namespace {
 
-// The worker holds the lock for this many packets at a time: about a millisecond of summary
-// dissection, so a row asked for by the GUI waits at most that long.
+// The worker holds the lock for at most this many packets (about a millisecond of summary
+// dissection) or kChunkTime, so a row asked for by the GUI waits at most that long.
 constexpr int kChunk = 1000;
+constexpr auto kChunkTime = std::chrono::milliseconds(2);
 // Announcements are batched: a view that resizes for every packet would spend its time there.
 constexpr qint64 kAnnounceMs = 100;
 
@@ -196,7 +197,12 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
                 d.setInterest(everything ? nullptr : &filter.interest());
                 d.prefs.verifyChecksums = filter.needsChecksums();
             }
+            const auto chunkStart = std::chrono::steady_clock::now();
             for (int i = 0; i < kChunk; ++i) {
+                // A costly filter (a regular expression over every frame) makes frames slow:
+                // the chunk also ends on time, so the GUI thread never waits long for the lock.
+                if ((i & 15) == 15 && std::chrono::steady_clock::now() - chunkStart > kChunkTime)
+                    break;
                 if (!s->reader.next(p)) {
                     end = true;
                     break;

@@ -309,6 +309,8 @@ ColoringRulesDialog::ColoringRulesDialog(QList<ColoringRule> rules, QWidget *par
     const int charWidth = fontMetrics().horizontalAdvance(QLatin1Char('x'));
     m_view->setColumnWidth(ColoringRulesModel::Name, charWidth * 28);
     m_view->setMinimumWidth(charWidth * 90);
+    // Room for the default rules without scrolling (a table's own hint shows about six).
+    m_view->setMinimumHeight(m_view->verticalHeader()->defaultSectionSize() * 16);
 
     auto *hint = new QLabel(tr("Rules are tried from the top: the first enabled rule that "
                                "matches colours the packet. Double-click a name or filter to "

@@ -108,6 +108,7 @@ private slots:
     void matches();
     void errors_data();
     void errors();
+    void hostileNestingIsAnError();
     void emptyFilter();
     void warnings();
     void interestIsExactlyTheFieldsRead();
@@ -429,6 +430,43 @@ void TestDisplayFilter::errors()
     QVERIFY(!evaluate(f, frames().at("syn"), &agree));
     for (uint8_t wanted : f.interest())
         QCOMPARE(wanted, uint8_t(0));
+}
+
+// Pasted or hostile text must give an error, not exhaust the stack (parsing and evaluating
+// recurse by nesting level); the deepest filters people write still work.
+void TestDisplayFilter::hostileNestingIsAnError()
+{
+    const std::string parens = std::string(100000, '(') + "tcp" + std::string(100000, ')');
+    DisplayFilter f = DisplayFilter::compile(parens);
+    QVERIFY(!f.ok());
+    QCOMPARE(f.error().text, std::string("The filter is nested too deeply: more than 256 levels "
+                                         "of parentheses and negations."));
+    QCOMPARE(int(f.error().position), 256); // the 257th "("
+
+    f = DisplayFilter::compile(std::string(100000, '!') + "tcp");
+    QVERIFY(!f.ok());
+    QCOMPARE(int(f.error().position), 256);
+
+    std::string chain = "tcp";
+    for (int i = 0; i < 30000; ++i)
+        chain += " && tcp";
+    f = DisplayFilter::compile(chain);
+    QVERIFY(!f.ok());
+    QVERIFY2(f.error().text.starts_with("The filter is too long"), f.error().text.c_str());
+
+    // Within the limits: deep, long, and still right.
+    const std::string deep = std::string(200, '(') + "tcp" + std::string(200, ')');
+    const std::string notNot = std::string(200, '!') + "tcp"; // an even count: tcp
+    std::string longChain = "tcp";
+    for (int i = 0; i < 900; ++i) // four nodes each: 3601 in all
+        longChain += " && tcp || udp";
+    for (const std::string &text : {deep, notNot, longChain}) {
+        const DisplayFilter ok = DisplayFilter::compile(text);
+        QVERIFY2(ok.ok(), ok.error().text.c_str());
+        bool agree = false;
+        QVERIFY(evaluate(ok, frames().at("syn"), &agree));
+        QVERIFY(agree);
+    }
 }
 
 void TestDisplayFilter::emptyFilter()
