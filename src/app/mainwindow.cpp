@@ -1,12 +1,10 @@
 #include "mainwindow.h"
 
-#include "analysis/packetfinder.h"
+#include "analysis/filterpass.h"
 #include "app/capturecontroller.h"
 #include "app/capturedialog.h"
-#include "app/coloringrulesdialog.h"
 #include "app/displayfilteredit.h"
-#include "app/findbar.h"
-#include "app/gotopacketbar.h"
+#include "app/filtercontroller.h"
 #include "app/hexview.h"
 #include "app/interfacelistmodel.h"
 #include "app/packetlistmodel.h"
@@ -52,13 +50,6 @@ MainWindow::MainWindow(QWidget *parent)
       m_spoolDirectory(CaptureController::spoolDirectory())
 {
     m_ui->setupUi(this);
-    // The find and go-to bars show under the filter bar when asked for.
-    m_findBar = new FindBar(m_ui->packetsPage);
-    m_goToBar = new GoToPacketBar(m_ui->packetsPage);
-    m_findBar->setVisible(false);
-    m_goToBar->setVisible(false);
-    m_ui->packetsLayout->insertWidget(1, m_findBar);
-    m_ui->packetsLayout->insertWidget(2, m_goToBar);
     m_ui->packetList->setModel(m_packetModel);
     m_ui->packetList->verticalHeader()->setDefaultSectionSize(
         m_ui->packetList->fontMetrics().height() + 4);
@@ -95,9 +86,7 @@ MainWindow::MainWindow(QWidget *parent)
     connectSpool();
     setUpContextMenus();
     connectFilter();
-    connectFindAndGoTo();
     restoreSettings();
-    connectColoring();
     rebuildRecentMenu();
     updateStatus();
 }
@@ -119,7 +108,6 @@ const QString kRecent = QStringLiteral("files/recent");
 const QString kZoom = QStringLiteral("view/zoom");
 const QString kPanes = QStringLiteral("view/panes");
 const QString kCapture = QStringLiteral("capture/");
-const QString kColorize = QStringLiteral("view/colorize");
 
 /// The last capture's options, so that Start and the options dialog begin from them.
 void saveCaptureConfig(const ipc::Config &c)
@@ -204,7 +192,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     s.setValue(kColumns, m_ui->packetList->horizontalHeader()->saveState());
     s.setValue(kTimeFormat, int(m_packetModel->timeFormat()));
     s.setValue(kZoom, m_zoom);
-    s.setValue(kColorize, m_ui->actionColorize->isChecked());
     s.setValue(kPanes, QList<QVariant>{m_ui->actionShowPacketList->isChecked(),
                                        m_ui->actionShowPacketDetails->isChecked(),
                                        m_ui->actionShowPacketBytes->isChecked()});
@@ -496,12 +483,13 @@ void MainWindow::showExportDialog(ExportDialog::Purpose purpose)
     packets.selected = current >= 0 ? quint64(current) + 1 : 0;
     packets.markBits = m_packetModel->markBits();
     if (m_packetModel->isFiltered()) {
-        // Wireshark's "Displayed" column: the packets the display filter shows.
+        // Wireshark's "Displayed" column: the packets the list shows. Not the store's bits:
+        // while a filter pass runs they already hold the new filter's verdicts on the rows
+        // loaded after it was set.
         packets.filtered = true;
         packets.displayedBits.assign(size_t((packets.count + 63) / 64), 0);
-        for (qsizetype r = 0; r < m_store->count(); ++r)
-            if (m_store->isDisplayed(r))
-                packets.displayedBits[size_t(r) / 64] |= uint64_t(1) << (r % 64);
+        for (int r = 0; r < m_packetModel->rowCount(); ++r)
+            putBit(packets.displayedBits, uint64_t(m_packetModel->storeRow(r)), true);
     }
     ExportDialog dialog(purpose, packets, this);
     if (purpose == ExportDialog::Purpose::ExportDissections)
@@ -820,15 +808,6 @@ void MainWindow::setZoom(int steps)
     m_ui->actionZoomOut->setEnabled(m_zoom > kMinZoom);
 }
 
-void MainWindow::selectStoreRow(qsizetype storeRow)
-{
-    const int row = m_packetModel->viewRow(storeRow);
-    if (row >= 0) {
-        m_ui->packetList->selectRow(row);
-        m_ui->packetList->scrollTo(m_packetModel->index(row, 0));
-    }
-}
-
 void MainWindow::connectSortingAndMarks()
 {
     // Header clicks sort (a worker computes the order; the window stays usable), a third
@@ -1074,34 +1053,8 @@ QMenu *MainWindow::createTreeContextMenu(const QModelIndex &item)
     copyAction(tr("Copy as Filter"), CopyWhat::ItemFilter)
         ->setEnabled(!m_treeModel->filterExpression(item).isEmpty());
     menu->addSeparator();
-    addFilterMenus(menu, item);
+    m_filters->addFilterMenus(menu, item);
     return menu;
-}
-
-void MainWindow::addFilterMenus(QMenu *menu, const QModelIndex &item)
-{
-    // Wireshark's Apply as Filter / Prepare as Filter submenus, for the item as it is now.
-    const QPersistentModelIndex target(item);
-    const bool usable = !treeItemFilter(item).isEmpty();
-    const std::pair<QString, FilterBuilder::Combine> entries[] = {
-        {tr("&Selected"), FilterBuilder::Combine::Selected},
-        {tr("&Not Selected"), FilterBuilder::Combine::NotSelected},
-        {tr("…&and Selected"), FilterBuilder::Combine::AndSelected},
-        {tr("…&or Selected"), FilterBuilder::Combine::OrSelected},
-        {tr("…a&nd not Selected"), FilterBuilder::Combine::AndNotSelected},
-        {tr("…o&r not Selected"), FilterBuilder::Combine::OrNotSelected},
-    };
-    for (const bool apply : {true, false}) {
-        QMenu *sub = menu->addMenu(apply ? tr("Apply as Filter") : tr("Prepare as Filter"));
-        sub->setObjectName(apply ? QStringLiteral("applyAsFilter")
-                                 : QStringLiteral("prepareAsFilter"));
-        sub->setEnabled(usable);
-        for (const auto &[text, how] : entries)
-            sub->addAction(text, this, [this, target, how = how, apply] {
-                if (target.isValid())
-                    filterOnTreeItem(target, how, apply);
-            });
-    }
 }
 
 QString MainWindow::treeItemFilter(const QModelIndex &item) const
@@ -1115,13 +1068,7 @@ QString MainWindow::treeItemFilter(const QModelIndex &item) const
 
 void MainWindow::filterOnTreeItem(const QModelIndex &item, FilterBuilder::Combine how, bool apply)
 {
-    const QString expression = treeItemFilter(item);
-    if (expression.isEmpty())
-        return;
-    DisplayFilterEdit *bar = m_ui->displayFilter;
-    bar->setText(FilterBuilder::combine(bar->text(), expression, how));
-    if (apply)
-        bar->apply();
+    m_filters->filterOnTreeItem(item, how, apply);
 }
 
 DisplayFilterEdit *MainWindow::filterEdit() const
@@ -1129,35 +1076,48 @@ DisplayFilterEdit *MainWindow::filterEdit() const
     return m_ui->displayFilter;
 }
 
+FindBar *MainWindow::findBar() const
+{
+    return m_filters->findBar();
+}
+
+GoToPacketBar *MainWindow::goToBar() const
+{
+    return m_filters->goToBar();
+}
+
 void MainWindow::connectFilter()
 {
-    DisplayFilterEdit *bar = m_ui->displayFilter;
-    connect(bar, &DisplayFilterEdit::filterApplied, this,
-            [this](const QString &filter) { applyDisplayFilter(filter); });
-    connect(bar, &DisplayFilterEdit::applyRejected, this, [this](const QString &message) {
-        statusBar()->showMessage(tr("Invalid display filter: %1").arg(message), 10000);
+    FilterController::Parts parts;
+    parts.store = m_store;
+    parts.model = m_packetModel;
+    parts.packetList = m_ui->packetList;
+    parts.detailTree = m_ui->detailTree;
+    parts.filterEdit = m_ui->displayFilter;
+    parts.statusBar = statusBar();
+    parts.barLayout = m_ui->packetsLayout;
+    parts.barIndex = 1; // under the filter bar
+    parts.focusFilter = m_ui->actionFocusFilter;
+    parts.findPacket = m_ui->actionFindPacket;
+    parts.goToPacket = m_ui->actionGoToPacket;
+    parts.colorize = m_ui->actionColorize;
+    parts.coloringRules = m_ui->actionColoringRules;
+    parts.analyzeMenu = m_ui->menuAnalyze;
+    parts.itemFilter = [this](const QModelIndex &item) { return treeItemFilter(item); };
+    m_filters = new FilterController(parts, this);
+    connect(m_filters, &FilterController::displayFilterSet, this, [this](bool filtering) {
+        if (filtering) {
+            m_progress->setVisible(true);
+            m_progress->setRange(0, 0); // busy until the first progress report
+        }
+        updateStatus();
     });
-    connect(m_ui->actionFocusFilter, &QAction::triggered, this, [bar] {
-        bar->lineEdit()->setFocus();
-        bar->lineEdit()->selectAll();
+    connect(m_filters, &FilterController::listFiltered, this, [this](bool selected) {
+        m_progress->setVisible(m_store->isLoading() || m_exporter->isRunning());
+        if (!selected)
+            showPacket(-1);
+        updateStatus();
     });
-    // The Analyze menu's Apply/Prepare as Filter act on the tree's current item.
-    connect(m_ui->menuAnalyze, &QMenu::aboutToShow, this, [this] {
-        const QList<QAction *> actions = m_ui->menuAnalyze->actions();
-        for (QAction *a : actions)
-            if (a->menu()) {
-                m_ui->menuAnalyze->removeAction(a);
-                a->menu()->deleteLater();
-            }
-        addFilterMenus(m_ui->menuAnalyze, m_ui->detailTree->currentIndex());
-    });
-
-    // Which packet is selected when the list is rebuilt, to select it again after.
-    connect(m_packetModel, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
-        m_keepStoreRow = m_packetModel->storeRow(m_ui->packetList->currentIndex().row());
-    });
-    connect(m_packetModel, &PacketListModel::filterApplied, this,
-            &MainWindow::onModelFilterApplied);
     connect(m_store, &PacketStore::filterProgress, this, [this](qsizetype done, qsizetype total) {
         m_progress->setVisible(true);
         m_progress->setRange(0, 1000);
@@ -1167,167 +1127,22 @@ void MainWindow::connectFilter()
 
 bool MainWindow::applyDisplayFilter(const QString &filter)
 {
-    const QByteArray utf8 = filter.trimmed().toUtf8();
-    const DisplayFilter compiled =
-        DisplayFilter::compile(std::string_view(utf8.constData(), size_t(utf8.size())));
-    if (!compiled.ok())
-        return false;
-    if (m_ui->displayFilter->text().trimmed() != filter.trimmed())
-        m_ui->displayFilter->setText(filter);
-    m_store->setDisplayFilter(compiled);
-    if (m_store->isFiltering()) {
-        statusBar()->showMessage(tr("Filtering…"));
-        m_progress->setVisible(true);
-        m_progress->setRange(0, 0); // busy until the first progress report
-    }
-    updateStatus();
-    return true;
-}
-
-void MainWindow::onModelFilterApplied()
-{
-    statusBar()->clearMessage();
-    m_progress->setVisible(m_store->isLoading() || m_exporter->isRunning());
-    // The same packet when it is still displayed, else the displayed one nearest to it in
-    // capture order (later first), else none.
-    int row = -1;
-    if (m_keepStoreRow >= 0) {
-        const qsizetype n = m_store->count();
-        for (qsizetype d = 0; row < 0 && (m_keepStoreRow + d < n || m_keepStoreRow - d >= 0); ++d) {
-            row = m_packetModel->viewRow(m_keepStoreRow + d);
-            if (row < 0 && d > 0)
-                row = m_packetModel->viewRow(m_keepStoreRow - d);
-        }
-    }
-    if (row >= 0) {
-        m_ui->packetList->selectRow(row);
-        m_ui->packetList->scrollTo(m_packetModel->index(row, 0),
-                                   QAbstractItemView::PositionAtCenter);
-    } else {
-        showPacket(-1);
-    }
-    m_keepStoreRow = -1;
-    updateStatus();
-}
-
-void MainWindow::connectFindAndGoTo()
-{
-    connect(m_ui->actionFindPacket, &QAction::triggered, this, [this] {
-        m_goToBar->hide();
-        m_findBar->show();
-        m_findBar->focusText();
-    });
-    connect(m_findBar, &FindBar::closed, this, [this] {
-        m_findBar->hide();
-        m_ui->packetList->setFocus();
-    });
-    connect(m_findBar, &FindBar::findRequested, this, &MainWindow::findPacket);
-
-    connect(m_ui->actionGoToPacket, &QAction::triggered, this, [this] {
-        m_findBar->hide();
-        m_goToBar->setError({});
-        m_goToBar->show();
-        m_goToBar->focusNumber();
-    });
-    connect(m_goToBar, &GoToPacketBar::closed, this, [this] {
-        m_goToBar->hide();
-        m_ui->packetList->setFocus();
-    });
-    connect(m_goToBar, &GoToPacketBar::goToRequested, this, [this](quint64 number) {
-        QString error;
-        if (goToPacket(number, &error)) {
-            m_goToBar->hide();
-            m_ui->packetList->setFocus();
-        } else {
-            m_goToBar->setError(error);
-        }
-    });
-}
-
-void MainWindow::findPacket(const FindQuery &query, bool forward)
-{
-    const int rows = m_packetModel->rowCount();
-    if (rows == 0) {
-        m_findBar->setMessage(tr("No packet matched"));
-        return;
-    }
-    PacketFinder finder(*m_store);
-    const PacketListModel *model = m_packetModel;
-    const int row = finder.find(
-        query, rows, [model](int viewRow) { return model->storeRow(viewRow); },
-        m_ui->packetList->currentIndex().row(), forward);
-    if (row < 0) {
-        m_findBar->setMessage(tr("No packet matched"));
-        return;
-    }
-    m_ui->packetList->selectRow(row);
-    m_ui->packetList->scrollTo(m_packetModel->index(row, 0));
-    m_findBar->setMessage(finder.wrapped() ? tr("Search wrapped") : QString());
+    return m_filters->applyDisplayFilter(filter);
 }
 
 bool MainWindow::goToPacket(quint64 number, QString *error)
 {
-    const auto count = quint64(m_store->count());
-    auto fail = [error](const QString &why) {
-        if (error)
-            *error = why;
-        return false;
-    };
-    if (number == 0 || number > count)
-        return fail(count == 0 ? tr("No packets")
-                               : tr("Packet %1 does not exist: the capture has %2 packets")
-                                     .arg(number)
-                                     .arg(count));
-    const int row = m_packetModel->viewRow(qsizetype(number - 1));
-    if (row < 0)
-        return fail(tr("Packet %1 is not displayed").arg(number));
-    m_ui->packetList->selectRow(row);
-    m_ui->packetList->scrollTo(m_packetModel->index(row, 0), QAbstractItemView::PositionAtCenter);
-    return true;
-}
-
-void MainWindow::connectColoring()
-{
-    m_ui->actionColorize->setChecked(QSettings().value(kColorize, true).toBool());
-    connect(m_ui->actionColorize, &QAction::toggled, this, [this](bool on) {
-        QSettings().setValue(kColorize, on);
-        applyColoring();
-    });
-    connect(m_ui->actionColoringRules, &QAction::triggered, this, [this] {
-        ColoringRulesDialog dialog(m_coloringRules, this);
-        if (dialog.exec() != QDialog::Accepted)
-            return;
-        const QList<ColoringRule> rules = dialog.rules();
-        QString error;
-        if (!ColoringRules::save(rules, &error))
-            QMessageBox::warning(this, tr("Coloring Rules"),
-                                 tr("The coloring rules could not be saved.\n%1").arg(error));
-        setColoringRules(rules);
-    });
-    QString problems;
-    m_coloringRules = ColoringRules::load(&problems);
-    if (!problems.isEmpty())
-        qWarning("coloring rules: %s", qPrintable(problems));
-    applyColoring();
+    return m_filters->goToPacket(number, error);
 }
 
 void MainWindow::setColoringRules(const QList<ColoringRule> &rules)
 {
-    m_coloringRules = rules;
-    applyColoring();
+    m_filters->setColoringRules(rules);
 }
 
-void MainWindow::applyColoring()
+const QList<ColoringRule> &MainWindow::coloringRules() const
 {
-    // Off: the store does not evaluate any rule, the list draws no colours (marks still show).
-    if (!m_ui->actionColorize->isChecked()) {
-        m_store->setColoringRules({});
-        m_packetModel->setRuleColors({});
-        return;
-    }
-    const ColoringRules::Compiled compiled = ColoringRules::compileEnabled(m_coloringRules);
-    m_store->setColoringRules(compiled.filters);
-    m_packetModel->setRuleColors(compiled.colors);
+    return m_filters->coloringRules();
 }
 
 QString MainWindow::statusText() const

@@ -32,8 +32,8 @@ class MainWindow;
 namespace pl {
 
 class DisplayFilterEdit;
+class FilterController;
 class FindBar;
-struct FindQuery;
 class GoToPacketBar;
 class HexView;
 class PacketListModel;
@@ -107,8 +107,8 @@ public:
     /// false when `filter` does not compile (nothing changes).
     bool applyDisplayFilter(const QString &filter);
     DisplayFilterEdit *filterEdit() const;
-    FindBar *findBar() const { return m_findBar; }
-    GoToPacketBar *goToBar() const { return m_goToBar; }
+    FindBar *findBar() const;
+    GoToPacketBar *goToBar() const;
     /// Go > Go to Packet: selects frame `number` (1-based). false with `*error` when the
     /// capture has no such packet or the display filter hides it.
     bool goToPacket(quint64 number, QString *error = nullptr);
@@ -122,7 +122,7 @@ public:
     void filterOnTreeItem(const QModelIndex &item, FilterBuilder::Combine how, bool apply);
     /// Uses `rules` for the packet list now (View > Coloring Rules… does this after saving).
     void setColoringRules(const QList<ColoringRule> &rules);
-    const QList<ColoringRule> &coloringRules() const { return m_coloringRules; }
+    const QList<ColoringRule> &coloringRules() const;
     /// The status bar's counts: `Packets: N · Displayed: M (x.y%) …`.
     QString statusText() const;
 
@@ -157,8 +157,6 @@ private:
     void connectViewActions();
     void syncColumnActions();
     void stepPacket(int delta);
-    /// Selects the packet of the store's row `storeRow` wherever the sort order put it.
-    void selectStoreRow(qsizetype storeRow);
     void connectSortingAndMarks();
     void updateMarkActions();
     void showCaptureOptions();
@@ -175,13 +173,8 @@ private:
     void onLoadingFinished();
     void updateStatus();
     void restoreExpansion();
+    /// Creates the FilterController (filter, find and go-to bars, coloring) and follows it.
     void connectFilter();
-    void connectFindAndGoTo();
-    void connectColoring();
-    void applyColoring();
-    void onModelFilterApplied();
-    void addFilterMenus(QMenu *menu, const QModelIndex &item);
-    void findPacket(const FindQuery &query, bool forward);
     void rememberExpansion(const QModelIndex &index, bool expanded);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -214,10 +207,7 @@ private:
     QString m_spoolDirectory;     ///< where captures spool (a capture's file is in there)
     SpoolOwner m_recovered;       ///< a crashed session's spool the user recovered
     QFont m_listFont, m_hexFont;  ///< the unzoomed fonts
-    FindBar *m_findBar;
-    GoToPacketBar *m_goToBar;
-    qsizetype m_keepStoreRow = -1; ///< the packet selected when the list was rebuilt
-    QList<ColoringRule> m_coloringRules;
+    FilterController *m_filters = nullptr;
 };
 
 } // namespace pl

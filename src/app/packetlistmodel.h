@@ -66,7 +66,6 @@ public:
     /// list switches colouring off (View > Colorize Packet List); marks still show. Until this
     /// is first called, a built-in set colours common protocols and broken packets.
     void setRuleColors(const QList<QPair<QColor, QColor>> &foregroundBackground);
-    const QList<QPair<QColor, QColor>> &ruleColors() const { return m_ruleColors; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

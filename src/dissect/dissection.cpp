@@ -108,13 +108,9 @@ Item Dissection::addGeneratedString(Item parent, FieldId f, std::string value, b
 
 int32_t Dissection::collectNode(FieldId f, size_t offset, size_t len, uint64_t value, uint32_t aux)
 {
-    FieldNode n;
-    n.field = f;
-    n.offset = uint32_t(offset);
-    n.length = uint32_t(len);
-    n.value = value;
-    n.aux = aux;
-    return m_tree.append(FieldTree::root(), n);
+    const Item it = append(Item{FieldTree::root()}, f, offset, len, value);
+    m_tree.node(it.index).aux = aux;
+    return it.index;
 }
 
 void Dissection::collectUInt(FieldId f, const Reader &r, size_t at, size_t len)

@@ -23,6 +23,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QCompleter>
+#include <QDataStream>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -31,6 +33,7 @@
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -99,6 +102,31 @@ QAction *submenuAction(QMenu *menu, const QString &submenu, int entry)
 {
     auto *sub = menu->findChild<QMenu *>(submenu);
     return sub && entry < sub->actions().size() ? sub->actions().at(entry) : nullptr;
+}
+
+// A pcap of `count` small IPv4/UDP packets: enough rows for a search the user can watch.
+bool writeUdpCapture(const QString &path, int count)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return false;
+    QByteArray out;
+    QDataStream s(&out, QIODevice::WriteOnly);
+    s.setByteOrder(QDataStream::LittleEndian);
+    s << quint32(0xa1b2c3d4) << quint16(2) << quint16(4) << qint32(0) << quint32(0)
+      << quint32(65535) << quint32(1); // LINKTYPE_ETHERNET
+    QByteArray frame(60, 0);
+    frame.replace(0, 14, QByteArray::fromHex("0200000000010200000000020800"));
+    frame.replace(14, 28,
+                  QByteArray::fromHex("4500002e000000004011000a0a0000010a000002" // IPv4
+                                      "d43100350014000000")                      // UDP
+                      .left(28));
+    for (int i = 0; i < count; ++i) {
+        s << quint32(1700000000 + i / 1000) << quint32(i % 1000 * 1000) << quint32(60)
+          << quint32(60);
+        s.writeRawData(frame.constData(), int(frame.size()));
+    }
+    return f.write(out) == out.size();
 }
 
 void writeScript(const QString &path, const QByteArray &body)
@@ -782,6 +810,42 @@ private slots:
         QVERIFY(!w.findBar()->isVisible());
     }
 
+    void longFindCanBeCancelled()
+    {
+        // A slow search (string in the detail tree, found nowhere) over many packets: a
+        // progress dialog comes up and its Cancel stops the search; the selection stays.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("many.pcap"));
+        QVERIFY(writeUdpCapture(path, 200000));
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(path, true));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.store()->isLoading(), 60000);
+        QCOMPARE(w.packetModel()->rowCount(), 200000);
+        w.packetList()->selectRow(10);
+        w.findChild<QAction *>(QStringLiteral("actionFindPacket"))->trigger();
+        pl::FindQuery q;
+        q.method = pl::FindQuery::Method::String;
+        q.scope = pl::FindQuery::Scope::Tree;
+        q.text = QStringLiteral("no such label anywhere");
+        w.findBar()->setQuery(q);
+        QString label;
+        answerNextDialog([&label](QWidget *dialog) {
+            auto *progress = qobject_cast<QProgressDialog *>(dialog);
+            QVERIFY(progress);
+            label = progress->labelText();
+            progress->cancel();
+        });
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(w.findBar()->find(true));
+        QCOMPARE(label, QStringLiteral("Searching…"));
+        QCOMPARE(w.findBar()->message(), QStringLiteral("Search cancelled"));
+        QCOMPARE(w.packetList()->currentIndex().row(), 10);
+        QVERIFY(!QApplication::activeModalWidget());
+        qInfo("cancelled after %lld ms", qint64(clock.elapsed()));
+    }
+
     void coloringRulesColourTheList()
     {
         MainWindow w;
@@ -836,6 +900,39 @@ private slots:
         });
         w.findChild<QAction *>(QStringLiteral("actionExportPackets"))->trigger();
         QVERIFY(checked);
+    }
+
+    void exportDisplayedCountIsTheListsRows()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openFile(corpusFile("tcpdump/print-flags.pcap"), true));
+        QTRY_VERIFY(!w.store()->isLoading());
+        // "Displayed" counts what the list shows, with a filter applied and while the next
+        // filter's pass still runs (the list keeps the applied filter's rows until it ends).
+        auto displayedInDialog = [&w] {
+            qulonglong displayed = 0;
+            answerNextDialog([&displayed, &w](QWidget *dialog) {
+                auto *d = qobject_cast<pl::ExportDialog *>(dialog);
+                QVERIFY(d);
+                QVERIFY(d->displayedOnly());
+                d->setChoice(pl::ExportDialog::Choice::All);
+                displayed = d->range().count(quint64(w.store()->count()));
+                d->reject();
+            });
+            w.findChild<QAction *>(QStringLiteral("actionExportPackets"))->trigger();
+            return displayed;
+        };
+        QVERIFY(w.applyDisplayFilter(QStringLiteral("frame.number >= 4 && frame.number != 7")));
+        QTRY_COMPARE(w.packetModel()->rowCount(), 6);
+        QCOMPARE(displayedInDialog(), 6ull);
+
+        QVERIFY(w.applyDisplayFilter(QStringLiteral("frame.number == 1")));
+        QVERIFY(w.store()->isFiltering());
+        QCOMPARE(w.packetModel()->rowCount(), 6);
+        QCOMPARE(displayedInDialog(), 6ull);
+        QTRY_COMPARE(w.packetModel()->rowCount(), 1);
+        QCOMPARE(displayedInDialog(), 1ull);
     }
 };
 

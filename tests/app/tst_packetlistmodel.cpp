@@ -47,6 +47,14 @@ bool writePackets(pl::CaptureFileWriter &w, int first, int count)
     return true;
 }
 
+// Starts a capture's spool at `path`: a pcapng file holding its first `count` packets, open
+// in `w` for more.
+bool startSpool(pl::CaptureFileWriter &w, const QString &path, int count)
+{
+    return w.open(path.toStdString(), pl::CaptureFileWriter::Format::PcapNg, "test") &&
+           w.addInterface({1, 262144, "eth0", {}}) == 0 && writePackets(w, 0, count) && w.flush();
+}
+
 // A pcap of `count` such packets.
 bool writeFile(const QString &path, int count)
 {
@@ -366,10 +374,7 @@ private slots:
         QVERIFY(tmp.isValid());
         const QString spool = tmp.filePath(QStringLiteral("spool.pcapng"));
         pl::CaptureFileWriter w;
-        QVERIFY(w.open(spool.toStdString(), pl::CaptureFileWriter::Format::PcapNg, "test"));
-        QCOMPARE(w.addInterface({1, 262144, "eth0", {}}), 0);
-        QVERIFY(writePackets(w, 0, 100));
-        QVERIFY(w.flush());
+        QVERIFY(startSpool(w, spool, 100));
 
         pl::PacketStore store;
         Model model(&store);
@@ -621,10 +626,7 @@ private slots:
         QVERIFY(tmp.isValid());
         const QString spool = tmp.filePath(QStringLiteral("spool.pcapng"));
         pl::CaptureFileWriter w;
-        QVERIFY(w.open(spool.toStdString(), pl::CaptureFileWriter::Format::PcapNg, "test"));
-        QCOMPARE(w.addInterface({1, 262144, "eth0", {}}), 0);
-        QVERIFY(writePackets(w, 0, 100));
-        QVERIFY(w.flush());
+        QVERIFY(startSpool(w, spool, 100));
 
         pl::PacketStore store;
         Model model(&store);
