@@ -43,6 +43,7 @@ public:
     {
         // Checksums verified only when the filter reads them: what the detail pane shows.
         m_d.prefs.verifyChecksums = filter.needsChecksums();
+        m_d.setColumns(false); // only the verdict is kept: no Info text to format
         if (!m_all)
             m_d.setInterest(&m_filter.interest());
     }

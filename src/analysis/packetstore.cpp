@@ -171,6 +171,7 @@ void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
 {
     Dissection d(Dissection::Mode::Summary);
     setSummaryPrefs(d);
+    d.setColumns(false); // the first pass keeps state and verdicts; rows are revisits
     CapturedPacket p;
     QElapsedTimer sinceAnnounce;
     sinceAnnounce.start();

@@ -113,6 +113,12 @@ int32_t Dissection::collectNode(FieldId f, size_t offset, size_t len, uint64_t v
     return it.index;
 }
 
+void Dissection::collectOutOfLine(FieldId f, size_t offset, size_t len, uint64_t value,
+                                  uint32_t aux)
+{
+    collect(f, offset, len, value, aux);
+}
+
 void Dissection::collectUInt(FieldId f, const Reader &r, size_t at, size_t len)
 {
     // addUInt() checked that `f` is wanted.
@@ -137,17 +143,16 @@ Item Dissection::addText(Item parent, const Reader &r, size_t at, size_t len, st
     return it;
 }
 
-Item Dissection::addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at,
-                             size_t len)
+Item Dissection::addProtocolItem(Item parent, FieldId protocolField, const Reader &r, size_t at,
+                                 size_t len)
 {
-    const size_t have = r.capturedFrom(at);
-    if (!parent) {
-        if (m_interest) {
-            addLayer(protocolField);
-            collect(protocolField, r.frameOffset(at), len < have ? len : have, have);
-        }
+    if (!parent) { // summary mode with fields to collect
+        const size_t have = r.capturedFrom(at);
+        addLayer(protocolField);
+        collect(protocolField, r.frameOffset(at), len < have ? len : have, have);
         return {};
     }
+    const size_t have = r.capturedFrom(at);
     addLayer(protocolField);
     return append(parent, protocolField, r.frameOffset(at), len < have ? len : have, have);
 }

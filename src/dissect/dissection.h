@@ -90,6 +90,11 @@ public:
     /// field even when its parent item is invalid. `interest` must outlive the dissections.
     void setInterest(const FieldInterest *interest) { m_interest = interest; }
     const FieldInterest *interest() const { return m_interest; }
+    /// Whether the summary columns are wanted (default). A display filter pass reads fields
+    /// only: with false, protocols may skip formatting their Info text (the column then holds
+    /// whatever was cheap to write).
+    void setColumns(bool on) { m_columns = on; }
+    bool columns() const { return m_columns; }
     /// Whether the field `f` is kept: always in tree mode, when wanted in summary mode. For a
     /// value the caller must build (a string) only when somebody reads it.
     bool wants(FieldId f) const
@@ -127,27 +132,32 @@ public:
         if (!parent) { // summary mode: only the bounds check, so truncation is found alike
             r.require(at, len);
             if (m_interest && size_t(f) < m_interest->size() && (*m_interest)[size_t(f)])
-                collectUInt(f, r, at, len); // checked here: most fields are not wanted
+                [[unlikely]]
+                collectUInt(f, r, at, len); // checked here: most are not wanted
             return {};
         }
         return addUIntToTree(parent, f, r, at, len);
     }
     /// Adds a field whose value the caller computed (little-endian, derived, ...).
-    Item addValue(Item parent, FieldId f, const Reader &r, size_t at, size_t len, uint64_t value)
+    [[gnu::always_inline]] Item addValue(Item parent, FieldId f, const Reader &r, size_t at,
+                                         size_t len, uint64_t value)
     {
         r.require(at, len);
         if (parent)
             return append(parent, f, r.frameOffset(at), len, value);
-        collect(f, r.frameOffset(at), len, value);
+        if (m_interest) [[unlikely]]
+            collectOutOfLine(f, r.frameOffset(at), len, value, 0);
         return {};
     }
     /// Adds an Ether/IPv4/IPv6/Bytes field; its value is the bytes themselves.
-    Item addBytes(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
+    [[gnu::always_inline]] Item addBytes(Item parent, FieldId f, const Reader &r, size_t at,
+                                         size_t len)
     {
         r.require(at, len);
         if (parent)
             return append(parent, f, r.frameOffset(at), len, 0);
-        collect(f, r.frameOffset(at), len, 0);
+        if (m_interest) [[unlikely]]
+            collectOutOfLine(f, r.frameOffset(at), len, 0, 0);
         return {};
     }
     Item addString(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
@@ -159,15 +169,21 @@ public:
     /// A protocol's top item; give it its label with setText once the header is read. Its
     /// FieldNode::value is the number of captured bytes from `at` to the end of `r`: the
     /// bytes a filter's `ip contains ...` searches, header and payload, as in Wireshark.
-    Item addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at, size_t len);
+    Item addProtocol(Item parent, FieldId protocolField, const Reader &r, size_t at, size_t len)
+    {
+        if (!parent && !m_interest) // summary mode: nothing to keep
+            return {};
+        return addProtocolItem(parent, protocolField, r, at, len);
+    }
     /// A field with no bytes: computed (Wireshark's [generated] items, `bracketed`) or a
     /// fact of the capture (frame.len). `aux` holds the nanoseconds of a time.
-    Item addGenerated(Item parent, FieldId f, uint64_t value, uint32_t aux = 0,
-                      bool bracketed = true)
+    [[gnu::always_inline]] Item addGenerated(Item parent, FieldId f, uint64_t value,
+                                             uint32_t aux = 0, bool bracketed = true)
     {
         if (parent)
             return addGeneratedToTree(parent, f, value, aux, bracketed);
-        collect(f, 0, 0, value, aux);
+        if (m_interest) [[unlikely]]
+            collectOutOfLine(f, 0, 0, value, aux);
         return {};
     }
     /// An expert note (`Bad checksum`, `Bogus IP header length`) as Wireshark shows it:
@@ -273,6 +289,9 @@ private:
         return collectNode(f, offset, len, value, aux);
     }
     int32_t collectNode(FieldId f, size_t offset, size_t len, uint64_t value, uint32_t aux);
+    /// collect() behind a call: keeps the inline add*() small on the summary fast path.
+    [[gnu::noinline]] void collectOutOfLine(FieldId f, size_t offset, size_t len, uint64_t value,
+                                            uint32_t aux);
     void collectUInt(FieldId f, const Reader &r, size_t at, size_t len);
     /// The index of the collected _ws.expert node, or -1.
     int32_t collectExpert(size_t offset, size_t length, Severity severity, ExpertGroup group,
@@ -280,6 +299,8 @@ private:
     void flagItem(Item item, uint8_t flags);
     Item addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
     Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux, bool bracketed);
+    Item addProtocolItem(Item parent, FieldId protocolField, const Reader &r, size_t at,
+                         size_t len);
     void markBoundsError(const BoundsError &e, Item parent);
     void addLayer(FieldId f)
     {
@@ -305,6 +326,7 @@ private:
     int m_depth = 0;
     std::vector<FieldId> m_layers;
     const FieldInterest *m_interest = nullptr;
+    bool m_columns = true;
     // The _ws.expert fields, looked up once.
     FieldId m_expertField = -1, m_expertMessage = -1, m_expertSeverity = -1, m_expertGroup = -1;
     FieldId m_malformedField = -1, m_malformedExpert = -1, m_shortField = -1;

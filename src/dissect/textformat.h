@@ -149,7 +149,9 @@ char *writeSecondsNs(char *o, int64_t sec, uint32_t nsec, int digits = 9);
 class StringAppender
 {
 public:
-    explicit StringAppender(std::string &out) : m_out(out) {}
+    /// `enabled` false: every write is dropped before any formatting (a summary nobody reads,
+    /// see Dissection::setColumns).
+    explicit StringAppender(std::string &out, bool enabled = true) : m_out(out), m_on(enabled) {}
     ~StringAppender() { flush(); }
     StringAppender(const StringAppender &) = delete;
     StringAppender &operator=(const StringAppender &) = delete;
@@ -162,22 +164,32 @@ public:
     /// Room for `n` more bytes in the buffer (n <= kSize).
     [[gnu::always_inline]] char *reserve(size_t n)
     {
+        if (!m_on)
+            return m_buf; // scratch: commit() keeps nothing
         if (size_t(m_buf + kSize - m_p) < n)
             spill();
         return m_p;
     }
     /// Ends a write of at most reserve()'s n bytes that stopped at `end`.
-    void commit(char *end) { m_p = end; }
+    void commit(char *end)
+    {
+        if (m_on)
+            m_p = end;
+    }
 
     // Always inline: with a literal the copy becomes a few moves; a call would cost more than
     // the copy (the point of this class).
     [[gnu::always_inline]] void put(char c)
     {
+        if (!m_on)
+            return;
         *reserve(1) = c;
         ++m_p;
     }
     [[gnu::always_inline]] void put(std::string_view s)
     {
+        if (!m_on)
+            return;
         if (s.size() > kSize) {
             putLong(s);
             return;
@@ -185,7 +197,11 @@ public:
         std::memcpy(reserve(s.size()), s.data(), s.size());
         m_p += s.size();
     }
-    [[gnu::always_inline]] void putUInt(uint64_t v) { m_p = writeUInt(reserve(kMaxUIntText), v); }
+    [[gnu::always_inline]] void putUInt(uint64_t v)
+    {
+        if (m_on)
+            m_p = writeUInt(reserve(kMaxUIntText), v);
+    }
 
 private:
     [[gnu::noinline]] void spill()
@@ -201,6 +217,7 @@ private:
 
     static constexpr size_t kSize = 256;
     std::string &m_out;
+    bool m_on;
     char *m_p = m_buf;
     char m_buf[kSize];
 };

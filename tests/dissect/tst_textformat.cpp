@@ -123,6 +123,22 @@ private slots:
         }
     }
 
+    // A disabled appender (Dissection::setColumns(false)) leaves the string as it was.
+    void disabledAppenderWritesNothing()
+    {
+        std::string out = "kept";
+        {
+            pl::text::StringAppender a(out, false);
+            a.put("ab");
+            a.put('c');
+            a.putUInt(12345);
+            a.put(std::string(1000, 'x')); // past the buffer
+            a.commit(a.reserve(16) + 16);
+            a.flush();
+        }
+        QCOMPARE(out, std::string("kept"));
+    }
+
     void appenderKeepsOrder()
     {
         // Pieces larger than the appender's buffer, and flushes in between, keep their order.

@@ -1038,7 +1038,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     // It reaches the column when `info` goes out of scope (also on a BoundsError), and is
     // flushed before the payload's dissector may write the column itself.
     d.info().clear();
-    text::StringAppender info(d.info());
+    text::StringAppender info(d.info(), d.columns());
     info.putUInt(sport);
     info.put(" \xe2\x86\x92 "); // U+2192 RIGHTWARDS ARROW, as Wireshark writes it
     info.putUInt(dport);
