@@ -68,7 +68,7 @@ Item Dissection::append(Item parent, FieldId f, size_t offset, size_t len, uint6
     return Item{m_tree.append(parent.index, n)};
 }
 
-Item Dissection::addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
+uint64_t Dissection::uintValue(FieldId f, const Reader &r, size_t at, size_t len) const
 {
     const uint64_t raw = r.uint(at, len);
     const FieldDef &def = m_registry->field(f);
@@ -77,7 +77,12 @@ Item Dissection::addUIntToTree(Item parent, FieldId f, const Reader &r, size_t a
         v = (raw & def.mask) >> std::countr_zero(def.mask);
     if (def.type == FieldType::Boolean)
         v = v != 0;
-    return append(parent, f, r.frameOffset(at), len, v);
+    return v;
+}
+
+Item Dissection::addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len)
+{
+    return append(parent, f, r.frameOffset(at), len, uintValue(f, r, at, len));
 }
 
 Item Dissection::addString(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
@@ -122,14 +127,7 @@ void Dissection::collectOutOfLine(FieldId f, size_t offset, size_t len, uint64_t
 void Dissection::collectUInt(FieldId f, const Reader &r, size_t at, size_t len)
 {
     // addUInt() checked that `f` is wanted.
-    const uint64_t raw = r.uint(at, len);
-    const FieldDef &def = m_registry->field(f);
-    uint64_t v = raw;
-    if (def.mask)
-        v = (raw & def.mask) >> std::countr_zero(def.mask);
-    if (def.type == FieldType::Boolean)
-        v = v != 0;
-    collectNode(f, r.frameOffset(at), len, v, 0);
+    collectNode(f, r.frameOffset(at), len, uintValue(f, r, at, len), 0);
 }
 
 Item Dissection::addText(Item parent, const Reader &r, size_t at, size_t len, std::string label)

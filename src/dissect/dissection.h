@@ -297,6 +297,8 @@ private:
     int32_t collectExpert(size_t offset, size_t length, Severity severity, ExpertGroup group,
                           std::string_view message, FieldId field);
     void flagItem(Item item, uint8_t flags);
+    /// A big-endian integer field's value: masked, shifted, 0/1 for a Boolean.
+    uint64_t uintValue(FieldId f, const Reader &r, size_t at, size_t len) const;
     Item addUIntToTree(Item parent, FieldId f, const Reader &r, size_t at, size_t len);
     Item addGeneratedToTree(Item parent, FieldId f, uint64_t value, uint32_t aux, bool bracketed);
     Item addProtocolItem(Item parent, FieldId protocolField, const Reader &r, size_t at,
