@@ -377,6 +377,10 @@ DisplayFilter DisplayFilter::compile(std::string_view text)
     p->empty = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
     if (!p->empty)
         filter::compile(*p, text);
+    p->needsChecksums = pl::needsChecksums(p->interest);
+    const Registry &reg = Registry::instance();
+    for (size_t id = 0; id < p->interest.size() && !p->crossFrame; ++id)
+        p->crossFrame = p->interest[id] && reg.isCrossFrame(FieldId(id));
     DisplayFilter f;
     f.m_program = std::move(p);
     return f;
@@ -419,12 +423,12 @@ bool DisplayFilter::matches(const Dissection &d) const
 
 bool DisplayFilter::readsCrossFrameFields() const
 {
-    const FieldInterest &interest = m_program->interest;
-    const Registry &reg = Registry::instance();
-    for (size_t f = 0; f < interest.size(); ++f)
-        if (interest[f] && reg.isCrossFrame(FieldId(f)))
-            return true;
-    return false;
+    return m_program->crossFrame;
+}
+
+bool DisplayFilter::needsChecksums() const
+{
+    return m_program->needsChecksums;
 }
 
 bool needsChecksums(const FieldInterest &interest)

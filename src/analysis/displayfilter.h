@@ -64,7 +64,7 @@ public:
     bool readsCrossFrameFields() const;
     /// Whether it reads checksum results (their status fields, the bad-checksum notes, any
     /// expert field): dissect with Preferences::verifyChecksums then.
-    bool needsChecksums() const { return pl::needsChecksums(interest()); }
+    bool needsChecksums() const;
     /// Whether the frame `d` has just dissected passes (its tree, or the fields it collected
     /// in summary mode with interest() set). Always true for the empty filter, false for a
     /// filter that did not compile.

@@ -101,6 +101,9 @@ struct ProgramData
     FieldInterest interest;
     std::vector<filter::Node> nodes;
     int32_t root = -1;
+    // Derived from `interest` once, at compile time: Find asks for every row.
+    bool crossFrame = false;     ///< DisplayFilter::readsCrossFrameFields()
+    bool needsChecksums = false; ///< DisplayFilter::needsChecksums()
 };
 
 /// Parses and checks `text` into `p` (nodes, root, interest), or sets p.ok/p.error.
