@@ -191,8 +191,8 @@ private slots:
         const QList<ColoringRule> rules = ColoringRules::defaults();
         const QStringList n = names(rules);
         for (const char *expected :
-             {"Malformed", "Checksum Errors", "TCP RST", "TCP SYN/FIN",
-              "ICMP errors", "ARP", "DNS", "HTTP", "TLS", "Broadcast", "TCP", "UDP", "ICMP"})
+             {"Malformed", "Checksum Errors", "TCP RST", "TCP SYN/FIN", "ICMP errors", "ARP", "DNS",
+              "HTTP", "TLS", "Broadcast", "TCP", "UDP", "ICMP"})
             QVERIFY2(n.contains(QLatin1String(expected)), expected);
         // Catch-alls come last, so that the specific rules win.
         QVERIFY(n.indexOf(QStringLiteral("TCP RST")) < n.indexOf(QStringLiteral("TCP")));
