@@ -20,17 +20,6 @@ constexpr auto kProgressEvery = std::chrono::milliseconds(100);
 
 } // namespace
 
-uint64_t countBits(const RowBits &bits, uint64_t rows)
-{
-    uint64_t n = 0;
-    const uint64_t full = rows / 64;
-    for (uint64_t w = 0; w < full && w < bits.size(); ++w)
-        n += uint64_t(std::popcount(bits[w]));
-    if (rows % 64 && full < bits.size())
-        n += uint64_t(std::popcount(bits[full] & ((uint64_t(1) << (rows % 64)) - 1)));
-    return n;
-}
-
 namespace {
 
 // Evaluates the filter on frames and keeps the verdicts: in capture order with one session

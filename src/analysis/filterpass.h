@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/displayfilter.h"
+#include "analysis/rowbits.h"
 
 #include <atomic>
 #include <cstdint>
@@ -9,29 +10,6 @@
 #include <vector>
 
 namespace pl {
-
-/// One bit per packet (bit i of word i / 64: packet i, 0-based, is displayed). 1M packets
-/// cost 128 KiB.
-using RowBits = std::vector<uint64_t>;
-
-inline bool testBit(const RowBits &bits, uint64_t i)
-{
-    return i / 64 < bits.size() && (bits[i / 64] >> (i % 64) & 1);
-}
-
-inline void putBit(RowBits &bits, uint64_t i, bool on)
-{
-    if (bits.size() <= i / 64)
-        bits.resize(i / 64 + 1, 0);
-    const uint64_t mask = uint64_t(1) << (i % 64);
-    if (on)
-        bits[i / 64] |= mask;
-    else
-        bits[i / 64] &= ~mask;
-}
-
-/// Set bits among the first `rows` bits.
-uint64_t countBits(const RowBits &bits, uint64_t rows);
 
 /// What filterPass() found.
 struct FilterPassResult

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/displayfilter.h"
+#include "analysis/rowbits.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
 
@@ -162,7 +163,7 @@ private:
     void stopWorker();
     void stopPass();
     void passFinished(uint64_t generation, uint64_t filterGeneration,
-                      std::shared_ptr<const std::vector<uint64_t>> bits, uint64_t rows);
+                      std::shared_ptr<const RowBits> bits, uint64_t rows);
     bool load(const QString &path, bool following);
 
     std::shared_ptr<Shared> m_shared;
@@ -190,7 +191,7 @@ private:
     DisplayFilter m_filter;
     uint64_t m_filterGeneration = 0; ///< tells a superseded pass's events apart
     /// Bit per announced row (and, once a pass is done, per row it covered): displayed.
-    std::vector<uint64_t> m_displayed;
+    RowBits m_displayed;
     qsizetype m_displayedCount = 0;
     bool m_filtering = false;
     /// The first pass filtered rows from here on with m_filter; the rows before it are

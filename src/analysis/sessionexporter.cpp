@@ -518,7 +518,7 @@ QString SessionExporter::suffix(Format format)
     return {};
 }
 
-PacketRange SessionExporter::rangeOfBits(const std::vector<uint64_t> &bits, uint64_t count)
+PacketRange SessionExporter::rangeOfBits(const RowBits &bits, uint64_t count)
 {
     std::vector<PacketRange::Span> spans;
     const uint64_t words = std::min<uint64_t>(bits.size(), (count + 63) / 64);
@@ -538,7 +538,7 @@ PacketRange SessionExporter::rangeOfBits(const std::vector<uint64_t> &bits, uint
     return PacketRange::fromSpans(std::move(spans));
 }
 
-PacketRange SessionExporter::firstToLastOfBits(const std::vector<uint64_t> &bits, uint64_t count)
+PacketRange SessionExporter::firstToLastOfBits(const RowBits &bits, uint64_t count)
 {
     const PacketRange marked = rangeOfBits(bits, count);
     if (marked.isEmpty())

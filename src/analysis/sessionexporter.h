@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/packetrange.h"
+#include "analysis/rowbits.h"
 #include "capfile/capturefilereader.h"
 #include "capfile/capturefilewriter.h"
 
@@ -155,10 +156,10 @@ public:
 
     /// Frames whose bit is set in `bits` (bit i of word i/64 is frame i+1, as
     /// PacketListModel keeps marks), among the first `count` frames: "marked packets".
-    static PacketRange rangeOfBits(const std::vector<uint64_t> &bits, uint64_t count);
+    static PacketRange rangeOfBits(const RowBits &bits, uint64_t count);
     /// From the first to the last set bit, everything between included: "first to last
     /// marked". Empty when no bit is set.
-    static PacketRange firstToLastOfBits(const std::vector<uint64_t> &bits, uint64_t count);
+    static PacketRange firstToLastOfBits(const RowBits &bits, uint64_t count);
     /// The given frame numbers, in any order, duplicates allowed ("selected", "displayed").
     static PacketRange rangeOfFrames(std::vector<uint64_t> frames);
 

@@ -41,14 +41,14 @@ constexpr FormatChoice kDissectionFormats[] = {
 };
 
 // The frames of `range` whose bit is set (bit i of word i/64 is frame i+1), up to frame `n`.
-PacketRange intersect(const PacketRange &range, const std::vector<uint64_t> &bits, uint64_t n)
+PacketRange intersect(const PacketRange &range, const RowBits &bits, uint64_t n)
 {
     std::vector<PacketRange::Span> spans;
     const uint64_t limit = std::min<uint64_t>(n, uint64_t(bits.size()) * 64);
     for (const PacketRange::Span &s : range.spans()) {
         const uint64_t last = std::min(s.last, limit);
         for (uint64_t f = s.first; f <= last; ++f) {
-            if (!(bits[(f - 1) / 64] >> ((f - 1) % 64) & 1u))
+            if (!testBit(bits, f - 1))
                 continue;
             if (!spans.empty() && spans.back().last == f - 1)
                 spans.back().last = f;

@@ -26,13 +26,13 @@ public:
     /// What the window knows about its packets when the dialog opens.
     struct Packets
     {
-        quint64 count = 0;              ///< packets in the list
-        quint64 selected = 0;           ///< frame number of the selected packet, 0: none
-        std::vector<uint64_t> markBits; ///< PacketListModel::markBits()
+        quint64 count = 0;    ///< packets in the list
+        quint64 selected = 0; ///< frame number of the selected packet, 0: none
+        RowBits markBits;     ///< PacketListModel::markBits()
         /// A display filter is applied: displayedBits says which packets it displays (bit i
         /// of word i/64 is frame i+1, as markBits).
         bool filtered = false;
-        std::vector<uint64_t> displayedBits;
+        RowBits displayedBits;
     };
     enum class Purpose { SaveAs, ExportPackets, ExportDissections };
 

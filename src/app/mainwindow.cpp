@@ -1,6 +1,6 @@
 #include "mainwindow.h"
 
-#include "analysis/filterpass.h"
+#include "analysis/rowbits.h"
 #include "app/capturecontroller.h"
 #include "app/capturedialog.h"
 #include "app/displayfilteredit.h"

@@ -449,8 +449,7 @@ QVariant PacketListModel::data(const QModelIndex &index, int role) const
 
 bool PacketListModel::markedStoreRow(qsizetype storeRow) const
 {
-    const size_t word = size_t(storeRow) / 64;
-    return storeRow >= 0 && word < m_marks.size() && (m_marks[word] >> (storeRow % 64) & 1u);
+    return storeRow >= 0 && testBit(m_marks, uint64_t(storeRow));
 }
 
 void PacketListModel::markRowChanged(int viewRow)
@@ -464,10 +463,7 @@ void PacketListModel::setMarked(int viewRow, bool marked)
     const qsizetype packet = storeRow(viewRow);
     if (packet < 0 || markedStoreRow(packet) == marked)
         return;
-    const size_t word = size_t(packet) / 64;
-    if (word >= m_marks.size())
-        m_marks.resize(word + 1, 0);
-    m_marks[word] ^= uint64_t(1) << (packet % 64);
+    putBit(m_marks, uint64_t(packet), marked);
     m_markedCount += marked ? 1 : -1;
     markRowChanged(viewRow);
     emit marksChanged();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/packetsorter.h"
+#include "analysis/rowbits.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
@@ -109,7 +110,7 @@ public:
     /// Unmarks every packet.
     void clearMarks();
     /// The marks as bits by store row (bit i of word i/64 is frame i+1), for an export.
-    const std::vector<uint64_t> &markBits() const { return m_marks; }
+    const RowBits &markBits() const { return m_marks; }
 
 signals:
     /// A sort went to the worker: a busy note may show until sortingFinished().
@@ -164,7 +165,7 @@ private:
     quint64 m_request = 0;
     bool m_sorting = false;
 
-    std::vector<uint64_t> m_marks; ///< bit per store row
+    RowBits m_marks; ///< bit per store row
     qsizetype m_markedCount = 0;
 };
 
