@@ -65,6 +65,22 @@ bool writeFile(const QString &path, int count)
     return writePackets(w, 0, count) && w.close();
 }
 
+// A packet list over a store that loaded writeFile()'s `count` packets, its model under
+// QAbstractItemModelTester for the whole test.
+struct LoadedList
+{
+    explicit LoadedList(int count)
+    {
+        loaded = tmp.isValid() && writeFile(file, count) && store.open(file) && waitLoaded(store);
+    }
+    QTemporaryDir tmp;
+    const QString file = tmp.filePath(QStringLiteral("packets.pcap"));
+    pl::PacketStore store;
+    Model model{&store};
+    QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::QtTest};
+    bool loaded = false;
+};
+
 QString text(const Model &m, int row, int column)
 {
     return m.data(m.index(row, column)).toString();
@@ -248,17 +264,11 @@ private slots:
 
     void sortKeepsTheSelectedPacket()
     {
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const QString file = tmp.filePath(QStringLiteral("sort.pcap"));
         constexpr int kCount = 2000;
-        QVERIFY(writeFile(file, kCount));
-        pl::PacketStore store;
-        Model model(&store);
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(store.open(file));
-        QVERIFY(waitLoaded(store));
+        LoadedList list(kCount);
+        QVERIFY(list.loaded);
+        pl::PacketStore &store = list.store;
+        Model &model = list.model;
         QCOMPARE(model.sortColumn(), -1);
 
         QItemSelectionModel selection(&model);
@@ -362,7 +372,7 @@ private slots:
         QVERIFY(!model.isSorting());
         QCOMPARE(model.sortColumn(), -1);
         QCOMPARE(model.rowCount(), 0);
-        QVERIFY(store.open(file));
+        QVERIFY(store.open(list.file));
         QVERIFY(waitLoaded(store));
         QCOMPARE(frameAt(model, 5), 6ull);
         QVERIFY(layout.isEmpty());
@@ -424,16 +434,10 @@ private slots:
 
     void marksFollowThePacket()
     {
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const QString file = tmp.filePath(QStringLiteral("marks.pcap"));
-        QVERIFY(writeFile(file, 100));
-        pl::PacketStore store;
-        Model model(&store);
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(store.open(file));
-        QVERIFY(waitLoaded(store));
+        LoadedList list(100);
+        QVERIFY(list.loaded);
+        pl::PacketStore &store = list.store;
+        Model &model = list.model;
         QCOMPARE(model.markedCount(), 0);
         QCOMPARE(model.nextMarked(-1), -1);
 
@@ -498,7 +502,7 @@ private slots:
         store.close();
         QCOMPARE(marks.size(), 1);
         QCOMPARE(model.markedCount(), 0);
-        QVERIFY(store.open(file));
+        QVERIFY(store.open(list.file));
         QVERIFY(waitLoaded(store));
         QVERIFY(!model.isMarked(3));
         QCOMPARE(model.nextMarked(-1), -1);
@@ -531,16 +535,10 @@ private slots:
 
     void displayFilterChangesTheRows()
     {
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const QString file = tmp.filePath(QStringLiteral("filter.pcap"));
-        QVERIFY(writeFile(file, 200));
-        pl::PacketStore store;
-        Model model(&store);
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(store.open(file));
-        QVERIFY(waitLoaded(store));
+        LoadedList list(200);
+        QVERIFY(list.loaded);
+        pl::PacketStore &store = list.store;
+        Model &model = list.model;
         QCOMPARE(model.rowCount(), 200);
         QVERIFY(!model.isFiltered());
 
@@ -572,16 +570,10 @@ private slots:
 
     void sortAndFilter()
     {
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const QString file = tmp.filePath(QStringLiteral("sortfilter.pcap"));
-        QVERIFY(writeFile(file, 200));
-        pl::PacketStore store;
-        Model model(&store);
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(store.open(file));
-        QVERIFY(waitLoaded(store));
+        LoadedList list(200);
+        QVERIFY(list.loaded);
+        pl::PacketStore &store = list.store;
+        Model &model = list.model;
 
         // Sorted first, then filtered: the displayed packets in the sorted order.
         QVERIFY(sortAndWait(model, Model::Source, Qt::DescendingOrder));
@@ -661,16 +653,10 @@ private slots:
 
     void coloringRulesColourTheirRows()
     {
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const QString file = tmp.filePath(QStringLiteral("colors.pcap"));
-        QVERIFY(writeFile(file, 64));
-        pl::PacketStore store;
-        Model model(&store);
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(store.open(file));
-        QVERIFY(waitLoaded(store));
+        LoadedList list(64);
+        QVERIFY(list.loaded);
+        pl::PacketStore &store = list.store;
+        Model &model = list.model;
 
         // Two rules; the first that matches wins (10.0.0.1 matches both).
         const QColor fg1(0x10, 0x20, 0x30), bg1(0xa0, 0xb0, 0xc0);
