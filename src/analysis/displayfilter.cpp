@@ -71,11 +71,12 @@ bool applySlice(const std::vector<SliceRange> &slice, Val &v, int side)
 // size, bytes outside the frame, a slice beyond the value).
 bool extract(const FieldRef &ref, const FieldNode &node, const Dissection &d, Val &v, int side)
 {
-    const Frame &f = d.frame();
+    // The node's bytes: in the frame, or in a reassembled source.
+    const std::span<const uint8_t> bytes = d.sourceBytes(node.source);
     auto frameBytes = [&](size_t len) {
-        if (node.offset > f.capLen || len > f.capLen - node.offset)
+        if (node.offset > bytes.size() || len > bytes.size() - node.offset)
             return false;
-        v.p = f.data + node.offset;
+        v.p = bytes.data() + node.offset;
         v.n = len;
         return true;
     };
@@ -83,7 +84,7 @@ bool extract(const FieldRef &ref, const FieldNode &node, const Dissection &d, Va
     case FieldType::None:
         return true;
     case FieldType::Protocol: {
-        const size_t have = node.offset <= f.capLen ? f.capLen - node.offset : 0;
+        const size_t have = node.offset <= bytes.size() ? bytes.size() - node.offset : 0;
         if (!frameBytes(node.value < have ? size_t(node.value) : have))
             return false;
         break;

@@ -138,13 +138,12 @@ struct PacketFinder::Impl
     {
         const FieldTree &t = tree.fieldTree();
         const Registry &reg = tree.registry();
-        const uint8_t *frame = tree.frame().data;
         int32_t i = t.node(FieldTree::root()).firstChild;
         while (i >= 0) {
             const FieldNode &n = t.node(i);
             bool descend = false;
             if (!(n.flags & Hidden)) {
-                if (contains(fieldformat::label(reg, t, i, frame)))
+                if (contains(fieldformat::label(reg, t, i, tree.nodeData(n))))
                     return true;
                 descend = n.firstChild >= 0;
             }

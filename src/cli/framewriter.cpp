@@ -104,7 +104,7 @@ bool FrameWriter::write(const Frame &f, int digits, print::SummaryColumns *colum
             }
         }
         if (m_options.hex) {
-            print::appendHexDump(m_buf, f.data, f.capLen);
+            print::appendHexDumps(m_buf, m_dissection);
             m_buf += '\n';
         }
         break;

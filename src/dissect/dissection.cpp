@@ -56,6 +56,30 @@ void Dissection::begin(const Frame &frame, Session *session)
     m_revisit = false;
     m_depth = 0;
     net = {};
+    transport = {};
+    m_source = 0;
+    m_sourceCount = 0;
+    m_desegment = {};
+}
+
+int Dissection::addSource(std::string name, std::vector<uint8_t> bytes)
+{
+    // FieldNode::source is one byte; a frame with hundreds of reassemblies is hostile.
+    if (m_sourceCount >= 255)
+        return 0;
+    if (m_sources.size() <= m_sourceCount)
+        m_sources.emplace_back();
+    DataSource &s = m_sources[m_sourceCount++];
+    s.name = std::move(name);
+    s.bytes = std::move(bytes);
+    return int(m_sourceCount);
+}
+
+std::string Dissection::sourceName(size_t i) const
+{
+    if (i == 0)
+        return "Frame (" + std::to_string(m_frame ? m_frame->capLen : 0) + " bytes)";
+    return i <= m_sourceCount ? m_sources[i - 1].name : std::string();
 }
 
 Item Dissection::append(Item parent, FieldId f, size_t offset, size_t len, uint64_t value)
@@ -65,6 +89,7 @@ Item Dissection::append(Item parent, FieldId f, size_t offset, size_t len, uint6
     n.offset = uint32_t(offset);
     n.length = uint32_t(len);
     n.value = value;
+    n.source = m_source;
     return Item{m_tree.append(parent.index, n)};
 }
 
@@ -305,6 +330,26 @@ void Dissection::call(DissectFn fn, const Reader &r, Item parent)
         markBoundsError(e, parent);
     }
     --m_depth;
+}
+
+bool Dissection::tryHeuristics(Table table, const Reader &r, Item parent)
+{
+    if (m_depth >= kMaxDepth)
+        return false;
+    for (HeuristicFn fn : m_registry->heuristics(table)) {
+        ++m_depth;
+        bool taken = false;
+        try {
+            taken = fn(*this, r, parent);
+        } catch (const BoundsError &e) {
+            markBoundsError(e, parent); // it had claimed the bytes before failing
+            taken = true;
+        }
+        --m_depth;
+        if (taken)
+            return true;
+    }
+    return false;
 }
 
 void Dissection::markBoundsError(const BoundsError &e, Item parent)

@@ -8,6 +8,7 @@
 #include "session.h"
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,38 @@ struct NetworkLayer
     uint8_t hopLimit = 0; ///< IPv4 TTL / IPv6 hop limit (ICMP's Info shows it)
     uint8_t src[16] = {};
     uint8_t dst[16] = {};
+};
+
+/// The transport header under an application payload: set by TCP and UDP before their
+/// payload's dissector runs (proto 0 when there is none).
+struct TransportLayer
+{
+    uint8_t proto = 0; ///< 6 TCP, 17 UDP
+    uint16_t srcPort = 0;
+    uint16_t dstPort = 0;
+    uint32_t stream = 0; ///< tcp.stream / udp.stream
+};
+
+/// A byte source besides the frame: a reassembled IP datagram or TCP PDU. The hex pane shows
+/// it as its own tab (`Reassembled TCP (1234 bytes)`), tshark -x prints it after the frame.
+struct DataSource
+{
+    std::string name;
+    std::vector<uint8_t> bytes;
+};
+
+/// TCP reassembly of application messages (Wireshark's desegment_offset/desegment_len): a
+/// dissector running on a TCP payload that holds only the start of a message asks for the
+/// rest with Dissection::desegment(); TCP keeps the bytes and calls it again, on the last
+/// segment, with the whole message in a reassembled data source.
+struct Desegment
+{
+    /// desegment()'s `more` when the length is not known yet (HTTP headers without their
+    /// blank line): at least one more segment.
+    static constexpr size_t kOneMoreSegment = ~size_t(0);
+    bool allowed = false; ///< set by TCP around its payload's dissector
+    size_t at = 0;        ///< where the unfinished message starts in the payload
+    size_t more = 0;      ///< bytes still missing past the payload's end; 0: none asked
 };
 
 /// Wireshark's expert groups (PI_CHECKSUM ...), in its order: the value of _ws.expert.group
@@ -58,6 +91,8 @@ using FieldInterest = std::vector<uint8_t>;
 struct Preferences
 {
     bool tcpRelativeSequenceNumbers = true; ///< tcp.relative_sequence_numbers
+    bool tcpReassemble = true;              ///< tcp.desegment_tcp_streams
+    bool ipDefragment = true;               ///< ip.defragment / ipv6.defragment
     /// Verify IPv4/ICMP/ICMPv6/TCP/UDP checksums (status Good/Bad, BadChecksum marks). A
     /// reader that shows only summary lines, where the result never appears, turns it off:
     /// it is a tenth of the summary fast path. Off gives status Unverified, as tshark.
@@ -210,6 +245,64 @@ public:
     /// Marks the frame without an item (summary mode paths).
     void flagFrame(uint8_t flags) { m_flags |= flags; }
 
+    // --- Data sources (reassembled bytes) ---
+
+    /// Adds a source of `bytes` named `name` (`Reassembled TCP (N bytes)`) and returns its
+    /// index (>= 1), or 0 when a frame already has the maximum (the caller then shows the
+    /// bytes it has, unassembled). Dissect it with sourceReader() inside a SourceScope.
+    int addSource(std::string name, std::vector<uint8_t> bytes);
+    /// 1 + the sources added to this frame; source 0 is the frame.
+    size_t sourceCount() const { return 1 + m_sourceCount; }
+    /// Source `i`'s bytes; 0 is the frame's captured bytes.
+    std::span<const uint8_t> sourceBytes(size_t i) const
+    {
+        if (i == 0)
+            return {m_frame->data, m_frame->capLen};
+        return i <= m_sourceCount ? std::span<const uint8_t>(m_sources[i - 1].bytes)
+                                  : std::span<const uint8_t>();
+    }
+    /// Source `i`'s name; `Frame (N bytes)` for 0.
+    std::string sourceName(size_t i) const;
+    /// A reader over source `i` (every byte captured).
+    Reader sourceReader(size_t i) const
+    {
+        const auto b = sourceBytes(i);
+        return Reader(b.data(), b.size(), b.size());
+    }
+    /// The bytes a node's offset refers to (its source's first byte).
+    const uint8_t *nodeData(const FieldNode &n) const { return sourceBytes(n.source).data(); }
+    /// Items added while a SourceScope is alive refer to its source's bytes.
+    class SourceScope
+    {
+    public:
+        SourceScope(Dissection &d, int source) : m_d(d), m_previous(d.m_source)
+        {
+            d.m_source = uint8_t(source);
+        }
+        ~SourceScope() { m_d.m_source = m_previous; }
+        SourceScope(const SourceScope &) = delete;
+        SourceScope &operator=(const SourceScope &) = delete;
+
+    private:
+        Dissection &m_d;
+        uint8_t m_previous;
+    };
+
+    // --- TCP reassembly (see Desegment) ---
+
+    /// Whether the payload being dissected may ask TCP for more bytes.
+    bool canDesegment() const { return m_desegment.allowed; }
+    /// The message starting at `at` of the TCP payload needs `more` bytes past the payload's
+    /// end (Desegment::kOneMoreSegment when unknown). The dissector then returns without
+    /// dissecting the unfinished message; TCP calls it again with the whole one.
+    void desegment(size_t at, size_t more)
+    {
+        m_desegment.at = at;
+        m_desegment.more = more ? more : 1;
+    }
+    /// TCP's side of the exchange.
+    Desegment &desegmentState() { return m_desegment; }
+
     // --- Dispatch ---
 
     /// Hands `r` to the dissector registered for `key` in `table`; false when none is.
@@ -223,6 +316,9 @@ public:
         const uint16_t lo = portA < portB ? portA : portB, hi = portA < portB ? portB : portA;
         return dispatch(table, lo, r, parent) || (hi != lo && dispatch(table, hi, r, parent));
     }
+    /// Tries the heuristics registered for `table` (Registry::addHeuristic); true when one
+    /// took the payload.
+    bool tryHeuristics(Table table, const Reader &r, Item parent);
     /// Shows the bytes of `r` as undissected data, `Data (N bytes)`, if there are any.
     void data(const Reader &r, Item parent);
 
@@ -277,6 +373,8 @@ public:
 
     /// The layer under the current transport header.
     NetworkLayer net;
+    /// The transport header under the current application payload.
+    TransportLayer transport;
     Preferences prefs;
 
 private:
@@ -329,6 +427,10 @@ private:
     std::vector<FieldId> m_layers;
     const FieldInterest *m_interest = nullptr;
     bool m_columns = true;
+    uint8_t m_source = 0;     // the source new items refer to (SourceScope)
+    size_t m_sourceCount = 0; // m_sources in use this frame (the vector keeps its capacity)
+    std::vector<DataSource> m_sources;
+    Desegment m_desegment;
     // The _ws.expert fields, looked up once.
     FieldId m_expertField = -1, m_expertMessage = -1, m_expertSeverity = -1, m_expertGroup = -1;
     FieldId m_malformedField = -1, m_malformedExpert = -1, m_shortField = -1;

@@ -20,8 +20,9 @@ enum NodeFlag : uint8_t {
 
 enum class Severity : uint8_t { Comment = 1, Chat, Note, Warning, Error };
 
-/// One item of the detail tree. Offsets are in the frame; `length` may be 0 for generated
-/// items. Children are linked through indices so the tree is one flat vector.
+/// One item of the detail tree. Offsets are in the frame (or in the data source `source`); `length`
+/// may be 0 for generated items. Children are linked through indices so the tree is one flat
+/// vector.
 struct FieldNode
 {
     FieldId field = -1; ///< registry id, -1 for a plain text item
@@ -35,6 +36,9 @@ struct FieldNode
     int32_t lastChild = -1;
     int32_t next = -1;
     uint8_t flags = 0;
+    /// The bytes `offset` refers to: 0 the frame, otherwise Dissection::source(i), e.g. a
+    /// reassembled TCP PDU (its own tab in the hex pane).
+    uint8_t source = 0;
 };
 
 /// The dissection of one frame as a tree: node 0 is an invisible root.

@@ -96,7 +96,7 @@ void FieldsPrinter::appendRow(std::string &out, const Dissection &d)
             return;
         for (uint16_t col : m_columnsOf[size_t(n.field)]) {
             std::string value;
-            fieldformat::appendValue(value, d.registry(), tree, i, d.frame().data);
+            fieldformat::appendValue(value, d.registry(), tree, i, d.nodeData(tree.node(i)));
             m_values[col].push_back(std::move(value));
         }
     });

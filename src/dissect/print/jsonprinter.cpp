@@ -85,8 +85,8 @@ int wiresharkFieldType(FieldType t)
 namespace {
 
 /// `"<abbrev>_raw": [...]` as tshark -x writes it, for an item that covers bytes.
-void appendRaw(std::string &out, const FieldDef &def, const FieldNode &n, const Frame &frame,
-               const std::string &pad)
+void appendRaw(std::string &out, const FieldDef &def, const FieldNode &n,
+               std::span<const uint8_t> bytes, const std::string &pad)
 {
     out += "[\n" + pad + "  \"";
     if (def.mask != 0) {
@@ -98,11 +98,11 @@ void appendRaw(std::string &out, const FieldDef &def, const FieldNode &n, const 
     } else {
         static constexpr char kHex[] = "0123456789abcdef";
         // The tree never points past the captured bytes, but clamp rather than trust it.
-        const uint64_t begin = std::min<uint64_t>(n.offset, frame.capLen);
-        const uint64_t end = std::min<uint64_t>(uint64_t(n.offset) + n.length, frame.capLen);
+        const uint64_t begin = std::min<uint64_t>(n.offset, bytes.size());
+        const uint64_t end = std::min<uint64_t>(uint64_t(n.offset) + n.length, bytes.size());
         for (uint64_t i = begin; i < end; ++i) {
-            out += kHex[frame.data[i] >> 4];
-            out += kHex[frame.data[i] & 0xf];
+            out += kHex[bytes[i] >> 4];
+            out += kHex[bytes[i] & 0xf];
         }
     }
     out += '"';
@@ -140,7 +140,7 @@ void JsonPrinter::appendChildren(std::string &out, const Dissection &d, int32_t 
             // Expert info is about another item's bytes: tshark gives its parts no `_raw`.
             if (m_raw && n.length > 0 && !def->abbrev.starts_with("_ws.expert")) {
                 member(std::string(def->abbrev) + "_raw");
-                appendRaw(out, *def, n, d.frame(), pad);
+                appendRaw(out, *def, n, d.sourceBytes(n.source), pad);
             }
         };
         auto subtree = [&] {
@@ -149,7 +149,7 @@ void JsonPrinter::appendChildren(std::string &out, const Dissection &d, int32_t 
             out += '\n' + pad + '}';
         };
         if (!def || def->type == FieldType::None) {
-            member(fieldformat::label(reg, tree, i, d.frame().data));
+            member(fieldformat::label(reg, tree, i, d.nodeData(tree.node(i))));
             if (hasChildren)
                 subtree();
             else
@@ -160,7 +160,7 @@ void JsonPrinter::appendChildren(std::string &out, const Dissection &d, int32_t 
             subtree();
         } else {
             std::string value;
-            fieldformat::appendValue(value, reg, tree, i, d.frame().data);
+            fieldformat::appendValue(value, reg, tree, i, d.nodeData(tree.node(i)));
             raw();
             member(def->abbrev);
             appendJsonString(out, value);

@@ -90,7 +90,7 @@ void TextPrinter::appendFrame(std::string &out, const SummaryColumns &columns, c
     if (m_parts.bytes) {
         if (m_parts.summary || m_parts.details)
             out += '\n';
-        appendHexDump(out, d.frame().data, d.frame().capLen);
+        appendHexDumps(out, d);
         m_separator = m_heading = true;
     }
 }

@@ -14,7 +14,7 @@ void appendNode(std::string &out, const Dissection &d, int32_t i, int depth)
         if (n.flags & Hidden)
             continue;
         out.append(size_t(depth) * 4, ' ');
-        out += fieldformat::label(d.registry(), tree, i, d.frame().data);
+        out += fieldformat::label(d.registry(), tree, i, d.nodeData(tree.node(i)));
         out += '\n';
         appendNode(out, d, n.firstChild, depth + 1);
     }
@@ -50,6 +50,19 @@ void appendHexDump(std::string &out, const uint8_t *data, size_t len)
             out += (c >= 0x20 && c < 0x7f) ? char(c) : '.';
         }
         out += '\n';
+    }
+}
+
+void appendHexDumps(std::string &out, const Dissection &d)
+{
+    const size_t n = d.sourceCount();
+    for (size_t i = 0; i < n; ++i) {
+        if (n > 1) {
+            out += d.sourceName(i);
+            out += ":\n";
+        }
+        const auto bytes = d.sourceBytes(i);
+        appendHexDump(out, bytes.data(), bytes.size());
     }
 }
 

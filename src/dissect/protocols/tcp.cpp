@@ -1377,7 +1377,9 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         Item pl = d.addBytes(tcp, s_f[Payload], payload, 0, payload.captured());
         label(d, pl, [&] { return "TCP payload (" + text::uintString(segLen) + " bytes)"; });
     }
-    if (!d.dispatchPorts(Table::TcpPort, sport, dport, payload, parent))
+    d.transport = {6, sport, dport, conv ? conv->index : 0};
+    if (!d.dispatchPorts(Table::TcpPort, sport, dport, payload, parent) &&
+        !d.tryHeuristics(Table::TcpPort, payload, parent))
         d.data(payload, parent);
 }
 

@@ -200,6 +200,7 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
                 log.record(d.frame().number, index);
         }
         d.addGenerated(udp, s_f[Stream], index);
+        d.transport = {17, sport, dport, index};
     }
 
     const Reader payload = dgram.sub(8);
@@ -212,7 +213,8 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
         if (pl)
             d.setText(pl, "UDP payload (" + text::uintString(payload.reported()) + " bytes)");
     }
-    if (!d.dispatchPorts(Table::UdpPort, sport, dport, payload, parent))
+    if (!d.dispatchPorts(Table::UdpPort, sport, dport, payload, parent) &&
+        !d.tryHeuristics(Table::UdpPort, payload, parent))
         d.data(payload, parent);
 }
 
