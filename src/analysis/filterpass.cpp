@@ -28,8 +28,10 @@ namespace {
 class Evaluator
 {
 public:
-    explicit Evaluator(const DisplayFilter &filter) : m_filter(filter), m_all(filter.isEmpty())
+    Evaluator(const DisplayFilter &filter, const Preferences &prefs)
+        : m_filter(filter), m_all(filter.isEmpty())
     {
+        m_d.prefs = prefs;
         // Checksums verified only when the filter reads them: what the detail pane shows.
         m_d.prefs.verifyChecksums = filter.needsChecksums();
         m_d.setColumns(false); // only the verdict is kept: no Info text to format
@@ -276,7 +278,8 @@ constexpr uint64_t kPipelineFrom = 16384;
 
 FilterPassResult filterPass(const std::string &path, bool following, uint64_t count,
                             const DisplayFilter &filter, const std::atomic<bool> &cancel,
-                            const std::function<void(uint64_t done)> &progress)
+                            const std::function<void(uint64_t done)> &progress,
+                            const Preferences &prefs)
 {
     FilterPassResult result;
     CaptureFileReader reader;
@@ -291,7 +294,7 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
     CapturedPacket p;
 
     if (count < kPipelineFrom) {
-        Evaluator evaluate(filter);
+        Evaluator evaluate(filter, prefs);
         Session session;
         // Cancel is looked at before every frame: one slow frame (a costly regular expression)
         // must not keep a superseded pass, and the GUI thread joining it, waiting.
@@ -302,11 +305,12 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
                 break;
             bits.put(evaluate(p.frame, session));
         }
-    } else if (filter.isEmpty() || filter.readsCrossFrameFields()) {
+    } else if (filter.isEmpty() || filter.readsCrossFrameFields() || prefs.tcpReassemble ||
+               prefs.ipDefragment || prefs.ipv6Defragment) {
         // Reading (system calls, copying from the page cache, parsing records) takes about a
         // third of the time of a summary dissection: on a second thread it overlaps with it.
         Pipeline pipeline(reader, count, cancel, 4);
-        Evaluator evaluate(filter);
+        Evaluator evaluate(filter, prefs);
         Session session;
         while (Batch *b = pipeline.next(result.cancelled)) {
             clock.tick(bits.rows());
@@ -327,7 +331,7 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
         uint64_t nextToWrite = 0;
         bool cutShort = false;
         auto work = [&](bool writer) {
-            Evaluator evaluate(filter);
+            Evaluator evaluate(filter, prefs);
             bool cancelled = false;
             while (Batch *b = pipeline.next(cancelled)) {
                 Session session;

@@ -2,6 +2,7 @@
 
 #include "analysis/displayfilter.h"
 #include "analysis/rowbits.h"
+#include "dissect/preferences.h"
 
 #include <atomic>
 #include <cstdint>
@@ -25,14 +26,18 @@ struct FilterPassResult
 /// sequence numbers, frame.time_delta) have the values the store's first pass gave them.
 ///
 /// Runs on the calling thread; reading the file and dissecting overlap on two threads when
-/// that pays, and when the filter reads no cross-frame field (readsCrossFrameFields()),
-/// batches of frames are dissected on two threads, each batch with a fresh session.
+/// that pays. When the filter reads no cross-frame field (readsCrossFrameFields()) and `prefs`
+/// turn TCP and IP reassembly off, batches of frames are dissected on two threads, each batch
+/// with a fresh session. With reassembly on (the default) the fields of any protocol above IP
+/// may depend on earlier frames (a message completed by the segments before it), so frames are
+/// dissected in capture order.
 /// `cancel` is looked at before every frame (a cancelled pass returns once the frames being
 /// dissected are done, with `cancelled` set and the bits of a prefix of the capture);
 /// `progress(done)` is called at most about every 100 ms. `following`: the file is a
 /// spool still being written (a record cut off at its end is not damage).
 FilterPassResult filterPass(const std::string &path, bool following, uint64_t count,
                             const DisplayFilter &filter, const std::atomic<bool> &cancel,
-                            const std::function<void(uint64_t done)> &progress);
+                            const std::function<void(uint64_t done)> &progress,
+                            const Preferences &prefs = {});
 
 } // namespace pl

@@ -105,8 +105,14 @@ bool PacketStore::load(const QString &path, bool following)
     m_path = path;
     m_error.clear();
     m_loading = true;
+    // The first pass and every revisit of this capture see the same preferences.
+    m_activePrefs = m_prefs;
+    copyDissectionPrefs(m_activePrefs, m_rowDissection.prefs);
+    copyDissectionPrefs(m_activePrefs, m_matchDissection.prefs);
+    m_rows.clear();
     ++m_generation;
-    m_worker = std::thread([this, s = m_shared, g = m_generation] { runWorker(s, g); });
+    m_worker = std::thread(
+        [this, s = m_shared, g = m_generation, p = m_activePrefs] { runWorker(s, g, p); });
     return true;
 }
 
@@ -167,10 +173,11 @@ void PacketStore::cancel()
     finish(m_generation, damaged, error);
 }
 
-void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation)
+void PacketStore::runWorker(std::shared_ptr<Shared> s, uint64_t generation, Preferences prefs)
 {
     Dissection d(Dissection::Mode::Summary);
     setSummaryPrefs(d);
+    copyDissectionPrefs(prefs, d.prefs);
     d.setColumns(false); // the first pass keeps state and verdicts; rows are revisits
     CapturedPacket p;
     QElapsedTimer sinceAnnounce;
@@ -374,6 +381,7 @@ bool PacketStore::dissect(qsizetype index, Dissection &dissection, CapturedPacke
             storage.comments.push_back(c.toStdString());
         storage.frame.comments = storage.comments;
     }
+    applyPreferences(dissection);
     dissection.dissect(storage.frame, &m_shared->session);
     return true;
 }
@@ -437,29 +445,32 @@ void PacketStore::setDisplayFilter(const DisplayFilter &filter)
     }
     const std::string path = m_path.toStdString();
     const bool following = m_following;
-    m_pass = std::thread([this, path, following, loaded, filter, generation, filterGeneration] {
-        FilterPassResult result =
-            filterPass(path, following, loaded, filter, m_passCancel,
-                       [this, generation, filterGeneration, loaded](uint64_t done) {
-                           QMetaObject::invokeMethod(
-                               this,
-                               [this, generation, filterGeneration, done, loaded] {
-                                   if (generation == m_generation &&
-                                       filterGeneration == m_filterGeneration && m_filtering)
-                                       emit filterProgress(qsizetype(done), qsizetype(loaded));
-                               },
-                               Qt::QueuedConnection);
-                       });
-        if (result.cancelled)
-            return;
-        auto bits = std::make_shared<const RowBits>(std::move(result.bits));
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, filterGeneration, bits, loaded] {
-                passFinished(generation, filterGeneration, bits, loaded);
-            },
-            Qt::QueuedConnection);
-    });
+    const Preferences prefs = m_activePrefs;
+    m_pass =
+        std::thread([this, path, following, loaded, filter, generation, filterGeneration, prefs] {
+            FilterPassResult result = filterPass(
+                path, following, loaded, filter, m_passCancel,
+                [this, generation, filterGeneration, loaded](uint64_t done) {
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, generation, filterGeneration, done, loaded] {
+                            if (generation == m_generation &&
+                                filterGeneration == m_filterGeneration && m_filtering)
+                                emit filterProgress(qsizetype(done), qsizetype(loaded));
+                        },
+                        Qt::QueuedConnection);
+                },
+                prefs);
+            if (result.cancelled)
+                return;
+            auto bits = std::make_shared<const RowBits>(std::move(result.bits));
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, filterGeneration, bits, loaded] {
+                    passFinished(generation, filterGeneration, bits, loaded);
+                },
+                Qt::QueuedConnection);
+        });
 }
 
 void PacketStore::passFinished(uint64_t generation, uint64_t filterGeneration,
@@ -514,6 +525,53 @@ bool PacketStore::matches(qsizetype row, const DisplayFilter &filter)
     const bool result = dissected && filter.matches(m_matchDissection);
     m_matchDissection.setInterest(nullptr); // `filter` may go away
     return result;
+}
+
+void PacketStore::copyDissectionPrefs(const Preferences &from, Preferences &to)
+{
+    to.tcpRelativeSequenceNumbers = from.tcpRelativeSequenceNumbers;
+    to.tcpReassemble = from.tcpReassemble;
+    to.ipDefragment = from.ipDefragment;
+    to.ipv6Defragment = from.ipv6Defragment;
+}
+
+void PacketStore::applyPreferences(Dissection &d) const
+{
+    copyDissectionPrefs(m_activePrefs, d.prefs);
+}
+
+bool PacketStore::preferencesPending() const
+{
+    const Preferences &a = m_activePrefs, &w = m_prefs;
+    return m_shared && (a.tcpRelativeSequenceNumbers != w.tcpRelativeSequenceNumbers ||
+                        a.tcpReassemble != w.tcpReassemble || a.ipDefragment != w.ipDefragment ||
+                        a.ipv6Defragment != w.ipv6Defragment);
+}
+
+bool PacketStore::setPreferences(const Preferences &prefs)
+{
+    copyDissectionPrefs(prefs, m_prefs);
+    if (!m_shared) {
+        // Nothing open: the next capture is dissected with them.
+        m_activePrefs = m_prefs;
+        copyDissectionPrefs(m_activePrefs, m_rowDissection.prefs);
+        copyDissectionPrefs(m_activePrefs, m_matchDissection.prefs);
+        return true;
+    }
+    if (!preferencesPending())
+        return true;
+    // A spool still growing cannot be read again from frame 1 while its writer goes on.
+    if (m_following)
+        return false;
+    // Every frame's dissection depends on what the frames before it left in the session
+    // (conversations, reassembly): the whole capture is dissected again, from frame 1.
+    // close() forgets the user's comments; they belong to the file's rows, which stay.
+    const QString path = m_path;
+    const QHash<qsizetype, QStringList> comments = m_comments;
+    if (!load(path, false))
+        return true; // the file went away: nothing is open any more, errorString() says why
+    m_comments = comments;
+    return true;
 }
 
 } // namespace pl

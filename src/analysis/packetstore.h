@@ -4,6 +4,7 @@
 #include "analysis/rowbits.h"
 #include "capfile/capturefilereader.h"
 #include "dissect/dissection.h"
+#include "dissect/preferences.h"
 
 #include <QCache>
 #include <QHash>
@@ -131,6 +132,29 @@ public:
     /// store's session, on the calling (main) thread. false for an invalid row.
     bool matches(qsizetype row, const DisplayFilter &filter);
 
+    // --- Preferences ---
+
+    /// The dissection preferences (relative sequence numbers, TCP reassembly, IPv4/IPv6
+    /// defragmentation) of every dissection the store makes: its first pass, rows, dissect(),
+    /// matches() and the display filter's pass. Only those four are taken from `prefs`; whether
+    /// checksums are verified stays the store's own decision (what a row or filter needs).
+    /// Changed preferences change what earlier frames leave for later ones, so the capture is
+    /// dissected again from frame 1, like Wireshark: the file is opened again (aboutToClose(),
+    /// closed(), then packetsAppended() as it loads), keeping the display filter and the
+    /// comments the user edited. A live capture still being written cannot be read again
+    /// while it grows: then the preferences are only noted and apply from the next open() or
+    /// follow(); the result is false and preferencesPending() is true.
+    /// true: in effect now (nothing open, nothing changed, or the capture is being re-read).
+    bool setPreferences(const Preferences &prefs);
+    /// The preferences set last (in effect for the next capture even while pending).
+    const Preferences &preferences() const { return m_prefs; }
+    /// setPreferences() was deferred: the capture open was dissected with other preferences.
+    bool preferencesPending() const;
+    /// The preferences the open capture is dissected with (preferences() unless pending), for
+    /// a pass over its file that must agree with the packet list (Follow Stream, expert info).
+    /// Its verifyChecksums is not the store's: set your own.
+    const Preferences &activePreferences() const { return m_activePrefs; }
+
     /// Bound of the row cache.
     static constexpr int kRowCacheSize = 4096;
 
@@ -156,7 +180,7 @@ signals:
 
 private:
     struct Shared;
-    void runWorker(std::shared_ptr<Shared> shared, uint64_t generation);
+    void runWorker(std::shared_ptr<Shared> shared, uint64_t generation, Preferences prefs);
     void announce(uint64_t generation, qsizetype total, int64_t firstSec, uint32_t firstNsec,
                   int digits);
     void finish(uint64_t generation, bool damaged, const QString &error);
@@ -165,6 +189,10 @@ private:
     void passFinished(uint64_t generation, uint64_t filterGeneration,
                       std::shared_ptr<const RowBits> bits, uint64_t rows);
     bool load(const QString &path, bool following);
+    /// The four dissection preferences of `from`, into `to` (verifyChecksums untouched).
+    static void copyDissectionPrefs(const Preferences &from, Preferences &to);
+    /// Gives `d` the open capture's dissection preferences (a revisit of the store's session).
+    void applyPreferences(Dissection &d) const;
 
     std::shared_ptr<Shared> m_shared;
     std::thread m_worker;
@@ -200,6 +228,9 @@ private:
     bool m_passDone = true;
     std::thread m_pass;
     std::atomic<bool> m_passCancel{false};
+
+    Preferences m_prefs;       ///< what setPreferences() asked for
+    Preferences m_activePrefs; ///< what the open capture's first pass was dissected with
 
     std::vector<DisplayFilter> m_colorRules;
     FieldInterest m_colorInterest; ///< what every rule reads, for m_rowDissection

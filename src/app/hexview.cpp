@@ -1,5 +1,6 @@
 #include "hexview.h"
 
+#include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QFontDatabase>
@@ -9,6 +10,8 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QSignalBlocker>
+#include <QTabBar>
 
 #include <algorithm>
 
@@ -42,8 +45,19 @@ void appendOffset(QString &out, qsizetype offset, int digits)
 
 } // namespace
 
-HexView::HexView(QWidget *parent) : QAbstractScrollArea(parent)
+HexView::HexView(QWidget *parent) : QAbstractScrollArea(parent), m_tabs(new QTabBar(this))
 {
+    // Wireshark's byte view tabs: under the bytes, named after their source.
+    m_tabs->setShape(QTabBar::RoundedSouth);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setDrawBase(false);
+    m_tabs->setExpanding(false);
+    m_tabs->setUsesScrollButtons(true);
+    m_tabs->setFocusPolicy(Qt::NoFocus);   // the keys move the cursor in the bytes
+    m_tabs->setFont(QApplication::font()); // not the fixed font the bytes zoom with
+    m_tabs->setVisible(false);
+    connect(m_tabs, &QTabBar::currentChanged, this, [this](int i) { setCurrentSource(i); });
+    m_sources = {Source{}};
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setFocusPolicy(Qt::StrongFocus);
     viewport()->setMouseTracking(true);
@@ -55,9 +69,54 @@ HexView::HexView(QWidget *parent) : QAbstractScrollArea(parent)
 
 void HexView::setData(const QByteArray &data)
 {
-    m_data = data;
+    setSources({Source{QString(), data}});
+}
+
+void HexView::setSources(const QList<Source> &sources)
+{
+    m_sources = sources.isEmpty() ? QList<Source>{Source{}} : sources;
+    m_current = 0;
+    m_hlSource = 0;
     m_hlOffset = 0;
     m_hlLength = 0;
+    {
+        // Rebuilding the tabs moves their current index: not a user's switch.
+        const QSignalBlocker block(m_tabs);
+        while (m_tabs->count() > 0)
+            m_tabs->removeTab(m_tabs->count() - 1);
+        if (m_sources.size() > 1)
+            for (const Source &s : std::as_const(m_sources))
+                m_tabs->addTab(s.name);
+        m_tabs->setCurrentIndex(m_sources.size() > 1 ? 0 : -1);
+    }
+    m_tabs->setVisible(m_sources.size() > 1);
+    layoutTabs();
+    showBytes(m_sources.front().bytes);
+}
+
+QString HexView::sourceName(int source) const
+{
+    return source >= 0 && source < m_sources.size() ? m_sources[source].name : QString();
+}
+
+void HexView::setCurrentSource(int source)
+{
+    if (source < 0 || source >= m_sources.size() || source == m_current)
+        return;
+    m_current = source;
+    {
+        const QSignalBlocker block(m_tabs);
+        m_tabs->setCurrentIndex(source);
+    }
+    showBytes(m_sources[source].bytes);
+    if (highlightLength() > 0)
+        scrollToLines(m_hlOffset / kBytesPerLine, (m_hlOffset + m_hlLength - 1) / kBytesPerLine);
+    emit currentSourceChanged(source);
+}
+
+void HexView::showBytes(const QByteArray &data)
+{
+    m_data = data;
     m_cursor = -1;
     m_hovered = -1;
     const int digits = offsetDigitsFor(std::max<qsizetype>(0, m_data.size() - 1));
@@ -70,6 +129,25 @@ void HexView::setData(const QByteArray &data)
     viewport()->update();
 }
 
+void HexView::layoutTabs()
+{
+    const int height = m_sources.size() > 1 ? m_tabs->sizeHint().height() : 0;
+    setViewportMargins(0, 0, 0, height);
+    if (height > 0) {
+        const QRect v = viewport()->geometry();
+        m_tabs->setGeometry(v.left(), v.bottom() + 1, v.width(), height);
+        m_tabs->raise();
+    }
+}
+
+void HexView::setHighlight(int source, int offset, int length)
+{
+    if (source < 0 || source >= m_sources.size())
+        return;
+    setCurrentSource(source);
+    setHighlight(offset, length);
+}
+
 void HexView::setHighlight(int offset, int length)
 {
     const int size = int(m_data.size());
@@ -77,8 +155,9 @@ void HexView::setHighlight(int offset, int length)
     length = std::clamp(length, 0, size - offset);
     if (length == 0)
         offset = 0;
-    if (offset == m_hlOffset && length == m_hlLength)
+    if (m_hlSource == m_current && offset == m_hlOffset && length == m_hlLength)
         return;
+    m_hlSource = m_current;
     m_hlOffset = offset;
     m_hlLength = length;
     if (length > 0)
@@ -191,7 +270,8 @@ void HexView::paintEvent(QPaintEvent *)
     const int first = verticalScrollBar()->value();
     const int last = std::min(lineCount(), first + visibleLines() + 1);
     const int xBase = m_margin - horizontalScrollBar()->value();
-    const int hlEnd = m_hlOffset + m_hlLength;
+    const int hlOffset = highlightOffset(), hlLength = highlightLength();
+    const int hlEnd = hlOffset + hlLength;
     const QColor dim = pal.color(QPalette::Disabled, QPalette::Text);
     const QColor text = pal.color(QPalette::Text);
     const QColor hlText = pal.color(QPalette::HighlightedText);
@@ -204,8 +284,8 @@ void HexView::paintEvent(QPaintEvent *)
         const int lineEnd = std::min<int>(lineStart + kBytesPerLine, int(m_data.size()));
 
         // The highlight as one band per column, spaces between its bytes included.
-        const int a = std::max(lineStart, m_hlOffset), b = std::min(lineEnd, hlEnd);
-        if (m_hlLength > 0 && a < b) {
+        const int a = std::max(lineStart, hlOffset), b = std::min(lineEnd, hlEnd);
+        if (hlLength > 0 && a < b) {
             const int ja = a - lineStart, jb = b - 1 - lineStart;
             p.fillRect(QRect(xBase + hexColumn(ja) * m_charWidth, y,
                              (hexColumn(jb) + 2 - hexColumn(ja)) * m_charWidth, m_lineHeight),
@@ -223,7 +303,7 @@ void HexView::paintEvent(QPaintEvent *)
         for (int off = lineStart; off < lineEnd; ++off) {
             const int j = off - lineStart;
             const uint8_t c = bytes[off];
-            p.setPen(off >= m_hlOffset && off < hlEnd ? hlText : text);
+            p.setPen(off >= hlOffset && off < hlEnd ? hlText : text);
             // One cell at a time: exact columns even if the "fixed" font is not quite fixed.
             const char pair[2] = {kHexDigits[c >> 4], kHexDigits[c & 0xf]};
             cell = QString::fromLatin1(pair, 2);
@@ -244,6 +324,7 @@ void HexView::paintEvent(QPaintEvent *)
 void HexView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
+    layoutTabs();
     updateScrollBars();
 }
 
@@ -319,7 +400,7 @@ void HexView::keyPressEvent(QKeyEvent *event)
         copy();
         return;
     }
-    const int from = m_cursor >= 0 ? m_cursor : (m_hlLength > 0 ? m_hlOffset : 0);
+    const int from = m_cursor >= 0 ? m_cursor : highlightOffset();
     const int lineStart = from - from % kBytesPerLine;
     const bool ctrl = event->modifiers() & Qt::ControlModifier;
     const int page = visibleLines() * kBytesPerLine;
@@ -359,7 +440,7 @@ void HexView::keyPressEvent(QKeyEvent *event)
 void HexView::contextMenuEvent(QContextMenuEvent *event)
 {
     QMenu menu(this);
-    const QString what = m_hlLength > 0 ? tr("Selected Bytes") : tr("All Bytes");
+    const QString what = highlightLength() > 0 ? tr("Selected Bytes") : tr("All Bytes");
     const struct
     {
         QString text;
@@ -387,7 +468,7 @@ void HexView::copy()
 
 QString HexView::copyText(CopyFormat format) const
 {
-    if (m_hlLength > 0)
+    if (highlightLength() > 0)
         return formatBytes(m_data, m_hlOffset, m_hlLength, format);
     return formatBytes(m_data, 0, int(m_data.size()), format);
 }
@@ -457,7 +538,8 @@ QSize HexView::sizeHint() const
     const int width =
         2 * m_margin + lineChars() * m_charWidth + frame + verticalScrollBar()->sizeHint().width();
     const int lines = std::clamp(lineCount(), 4, 12);
-    return QSize(width, frame + kTopMargin + lines * m_lineHeight + m_margin);
+    const int tabs = m_sources.size() > 1 ? m_tabs->sizeHint().height() : 0;
+    return QSize(width, frame + kTopMargin + lines * m_lineHeight + m_margin + tabs);
 }
 
 QSize HexView::minimumSizeHint() const

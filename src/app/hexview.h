@@ -2,6 +2,10 @@
 
 #include <QAbstractScrollArea>
 #include <QByteArray>
+#include <QList>
+#include <QString>
+
+class QTabBar;
 
 namespace pl {
 
@@ -10,6 +14,11 @@ namespace pl {
 /// system's fixed-width font. Shows one highlighted range (the selected field's bytes) and a
 /// cursor byte moved with the mouse or the keyboard; both report the byte through
 /// byteClicked() so the detail tree can follow.
+///
+/// A packet may have several data sources (the frame, a reassembled TCP PDU or IP datagram):
+/// then tabs under the bytes name them, `Frame (74 bytes)`, `Reassembled TCP (1460 bytes)`,
+/// as in Wireshark, and the view shows one source at a time. The highlight belongs to one
+/// source; offsets (highlight, cursor, clicks) count in the source shown.
 class HexView : public QAbstractScrollArea
 {
     Q_OBJECT
@@ -23,18 +32,43 @@ public:
     };
     Q_ENUM(CopyFormat)
     enum class Column { Hex, Ascii };
+    /// One tab: its name and bytes.
+    struct Source
+    {
+        QString name;
+        QByteArray bytes;
+    };
 
     explicit HexView(QWidget *parent = nullptr);
 
-    /// Shows new bytes (a new packet): clears the highlight and the cursor, scrolls to the top.
+    /// Shows new bytes (a new packet) as the only source, no tabs: clears the highlight and
+    /// the cursor, scrolls to the top.
     void setData(const QByteArray &data);
+    /// Shows a packet's data sources, the frame first; tabs when there is more than one.
+    /// Shows the first, clears the highlight and the cursor.
+    void setSources(const QList<Source> &sources);
+    /// The bytes shown (the current source's).
     const QByteArray &data() const { return m_data; }
 
-    /// Highlights exactly `length` bytes from `offset` (clamped to the data) and scrolls them
-    /// into view; a length of 0 clears the highlight.
+    int sourceCount() const { return int(m_sources.size()); }
+    QString sourceName(int source) const;
+    /// The source shown (0: the frame).
+    int currentSource() const { return m_current; }
+    /// Shows source `source` (what clicking its tab does); its highlight comes back if it
+    /// has it. Out of range: ignored.
+    void setCurrentSource(int source);
+    /// The tabs (hidden with a single source), for tests and the window.
+    QTabBar *tabBar() const { return m_tabs; }
+
+    /// Highlights exactly `length` bytes from `offset` (clamped to the data) of the source
+    /// shown and scrolls them into view; a length of 0 clears the highlight.
     void setHighlight(int offset, int length);
-    int highlightOffset() const { return m_hlOffset; }
-    int highlightLength() const { return m_hlLength; }
+    /// Shows source `source` and highlights its bytes `offset`..`offset+length` (a tree item
+    /// of a reassembled PDU selects its tab).
+    void setHighlight(int source, int offset, int length);
+    /// The highlight in the source shown (0, 0 when that source has none).
+    int highlightOffset() const { return m_hlSource == m_current ? m_hlOffset : 0; }
+    int highlightLength() const { return m_hlSource == m_current ? m_hlLength : 0; }
 
     /// The keyboard cursor's byte, -1 when none.
     int cursorOffset() const { return m_cursor; }
@@ -58,7 +92,10 @@ public slots:
     void copy();
 
 signals:
+    /// A byte of the source shown (currentSource()) was clicked or reached with the keyboard.
     void byteClicked(int offset);
+    /// Another source is shown (a tab was clicked, or setCurrentSource/setHighlight).
+    void currentSourceChanged(int source);
     /// The byte under the mouse changed; -1 when the mouse left the bytes.
     void byteHovered(int offset);
 
@@ -85,8 +122,16 @@ private:
     void scrollToLines(int first, int last);
     void moveCursorTo(int offset);
     void setHovered(int offset);
+    /// Puts `data` on screen: no cursor, scrolled to the top.
+    void showBytes(const QByteArray &data);
+    /// The tab bar under the bytes, in the viewport's bottom margin.
+    void layoutTabs();
 
     QByteArray m_data;
+    QList<Source> m_sources;
+    QTabBar *m_tabs;
+    int m_current = 0;
+    int m_hlSource = 0; ///< the source m_hlOffset/m_hlLength are in
     int m_hlOffset = 0;
     int m_hlLength = 0;
     int m_cursor = -1;

@@ -1,13 +1,18 @@
 #include "mainwindow.h"
 
+#include "analysis/expertcollector.h"
 #include "analysis/rowbits.h"
 #include "app/capturecontroller.h"
 #include "app/capturedialog.h"
 #include "app/displayfilteredit.h"
+#include "app/expertinfodialog.h"
+#include "app/expertinfomodel.h"
 #include "app/filtercontroller.h"
+#include "app/followcontroller.h"
 #include "app/hexview.h"
 #include "app/interfacelistmodel.h"
 #include "app/packetlistmodel.h"
+#include "app/preferencesdialog.h"
 #include "app/prototreemodel.h"
 #include "app/startpage.h"
 #include "dissect/registry.h"
@@ -25,12 +30,14 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QIcon>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
 #include <QProgressBar>
 #include <QProgressDialog>
 #include <QPushButton>
@@ -40,6 +47,7 @@
 #include <QToolButton>
 #include <algorithm>
 #include <functional>
+#include <utility>
 
 namespace pl {
 
@@ -86,6 +94,8 @@ MainWindow::MainWindow(QWidget *parent)
     connectSpool();
     setUpContextMenus();
     connectFilter();
+    connectExpertInfo();
+    connectPreferences();
     restoreSettings();
     rebuildRecentMenu();
     updateStatus();
@@ -521,6 +531,8 @@ bool MainWindow::exportPackets(const QString &target, const SessionExporter::Opt
         return false;
     SessionExporter::Options o = options;
     o.comments = m_store->editedComments();
+    // What the packet list shows (the exporter knows only this dissection preference).
+    o.tcpRelativeSequenceNumbers = m_store->activePreferences().tcpRelativeSequenceNumbers;
     if (!m_exporter->start(m_store->filePath(), target, o))
         return false;
     for (QAction *a :
@@ -1018,13 +1030,17 @@ void MainWindow::setUpContextMenus()
     m_ui->packetList->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_ui->packetList, &QWidget::customContextMenuRequested, this,
             [this, copyAction](const QPoint &pos) {
-                if (!m_ui->packetList->indexAt(pos).isValid())
+                const QModelIndex clicked = m_ui->packetList->indexAt(pos);
+                if (!clicked.isValid())
                     return;
+                m_ui->packetList->setCurrentIndex(clicked); // what the menu acts on
                 QMenu menu(this);
                 menu.addAction(m_ui->actionMarkPacket);
                 menu.addAction(m_ui->actionAddComment);
                 menu.addSeparator();
                 copyAction(&menu, tr("Copy Summary"), CopyWhat::PacketSummary);
+                menu.addSeparator();
+                m_follow->addTo(&menu);
                 menu.exec(m_ui->packetList->viewport()->mapToGlobal(pos));
             });
     m_ui->detailTree->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -1105,6 +1121,13 @@ void MainWindow::connectFilter()
     parts.analyzeMenu = m_ui->menuAnalyze;
     parts.itemFilter = [this](const QModelIndex &item) { return treeItemFilter(item); };
     m_filters = new FilterController(parts, this);
+    m_follow = new FollowController(
+        m_store, this, m_ui->menuAnalyze,
+        [this] {
+            const QModelIndex current = m_ui->packetList->currentIndex();
+            return current.isValid() ? m_packetModel->storeRow(current.row()) : qsizetype(-1);
+        },
+        [this](const QString &filter) { return m_filters->applyDisplayFilter(filter); }, this);
     connect(m_filters, &FilterController::displayFilterSet, this, [this](bool filtering) {
         if (filtering) {
             m_progress->setVisible(true);
@@ -1250,8 +1273,11 @@ void MainWindow::showPacket(int row)
         return;
     }
     m_treeModel->setPacket(m_dissection);
-    m_ui->hexView->setData(QByteArray(reinterpret_cast<const char *>(m_packet.frame.data),
-                                      qsizetype(m_packet.frame.capLen)));
+    // The frame and any reassembled bytes, one tab each (the model holds copies).
+    QList<HexView::Source> sources;
+    for (int i = 0; i < m_treeModel->sourceCount(); ++i)
+        sources.append({m_treeModel->sourceName(i), m_treeModel->sourceBytes(i)});
+    m_ui->hexView->setSources(sources);
     restoreExpansion();
 }
 
@@ -1289,18 +1315,137 @@ void MainWindow::onTreeCurrentChanged(const QModelIndex &current)
     }
     const int offset = current.data(ProtoTreeModel::OffsetRole).toInt();
     const int length = current.data(ProtoTreeModel::LengthRole).toInt();
-    m_ui->hexView->setHighlight(offset, length);
+    m_ui->hexView->setHighlight(current.data(ProtoTreeModel::SourceRole).toInt(), offset, length);
 }
 
 void MainWindow::onByteClicked(int offset)
 {
-    const QModelIndex index = m_treeModel->indexForOffset(offset);
+    const QModelIndex index = m_treeModel->indexForOffset(m_ui->hexView->currentSource(), offset);
     if (!index.isValid())
         return;
     for (QModelIndex p = index.parent(); p.isValid(); p = p.parent())
         m_ui->detailTree->expand(p);
     m_ui->detailTree->setCurrentIndex(index);
     m_ui->detailTree->scrollTo(index);
+}
+
+void MainWindow::connectExpertInfo()
+{
+    // Wireshark's expert indicator: bottom left, the colour of the highest severity.
+    m_expert = new ExpertCollector(this);
+    m_expertButton = new QToolButton(this);
+    m_expertButton->setAutoRaise(true);
+    m_expertButton->setObjectName(QStringLiteral("expertIndicator"));
+    statusBar()->insertWidget(0, m_expertButton);
+    connect(m_expertButton, &QToolButton::clicked, this, &MainWindow::showExpertInfo);
+    connect(m_ui->actionExpertInfo, &QAction::triggered, this, &MainWindow::showExpertInfo);
+    connect(m_expert, &ExpertCollector::finished, this, &MainWindow::updateExpertIndicator);
+    // A loaded file's notes are collected at once (a worker with its own reader), so the dot
+    // tells what is there before anyone asks; a capture's when it stops.
+    connect(m_store, &PacketStore::loadingFinished, this, [this] {
+        if (m_store->count() > 0 && !m_store->cancelled())
+            m_expert->start(m_store->filePath(), false, quint64(m_store->count()),
+                            m_store->activePreferences());
+        updateExpertIndicator();
+    });
+    connect(m_store, &PacketStore::aboutToClose, this, [this] {
+        m_expert->reset();
+        updateExpertIndicator();
+    });
+    updateExpertIndicator();
+}
+
+void MainWindow::updateExpertIndicator()
+{
+    const auto report = m_expert->report();
+    const int highest = report ? report->highestSeverity() : 0;
+    QPixmap dot(12, 12);
+    dot.fill(Qt::transparent);
+    {
+        QPainter p(&dot);
+        p.setRenderHint(QPainter::Antialiasing);
+        const QColor color = highest > 0
+                                 ? ExpertInfoModel::severityColor(Severity(highest))
+                                 : palette().color(QPalette::Disabled, QPalette::WindowText);
+        p.setPen(color.darker(150));
+        p.setBrush(color);
+        p.drawEllipse(QRectF(1, 1, 10, 10));
+    }
+    m_expertButton->setIcon(QIcon(dot));
+    QString tip;
+    if (m_expert->isRunning())
+        tip = tr("Collecting expert information…");
+    else if (!report)
+        tip = tr("No expert information yet");
+    else if (highest == 0)
+        tip = tr("No expert notes");
+    else
+        tip = tr("Highest expert severity: %1").arg(severityText(Severity(highest)));
+    m_expertButton->setToolTip(tip + tr("\nClick for Analyze > Expert Information"));
+    m_expertButton->setProperty("severity", highest);
+}
+
+ExpertInfoDialog *MainWindow::showExpertInfo()
+{
+    if (!m_expertDialog) {
+        m_expertDialog = new ExpertInfoDialog(m_expert, m_store, this);
+        connect(m_expertDialog, &ExpertInfoDialog::packetActivated, this, [this](quint64 frame) {
+            QString error;
+            if (!goToPacket(frame, &error))
+                statusBar()->showMessage(error, 5000);
+        });
+    }
+    m_expertDialog->refresh();
+    updateExpertIndicator();
+    m_expertDialog->show();
+    m_expertDialog->raise();
+    m_expertDialog->activateWindow();
+    return m_expertDialog;
+}
+
+void MainWindow::connectPreferences()
+{
+    m_store->setPreferences(PreferencesDialog::load()); // before any capture is dissected
+    connect(m_ui->actionPreferences, &QAction::triggered, this, &MainWindow::showPreferences);
+    // Re-dissection reopens the file: the packet selected before is selected again as soon as
+    // its row is back (the display filter stays with the store).
+    connect(m_store, &PacketStore::packetsAppended, this, [this](qsizetype, qsizetype last) {
+        if (m_reselectFrame == 0 || m_reselectFrame > quint64(last) + 1)
+            return;
+        const quint64 frame = std::exchange(m_reselectFrame, 0);
+        goToPacket(frame);
+    });
+    connect(m_store, &PacketStore::aboutToClose, this, [this] { m_reselectFrame = 0; });
+}
+
+PreferencesDialog *MainWindow::showPreferences()
+{
+    if (!m_preferencesDialog) {
+        m_preferencesDialog = new PreferencesDialog(m_store->preferences(), this);
+        connect(m_preferencesDialog, &PreferencesDialog::applied, this,
+                &MainWindow::applyPreferences);
+    } else if (!m_preferencesDialog->isVisible()) {
+        m_preferencesDialog->setPreferences(m_store->preferences());
+    }
+    m_preferencesDialog->show();
+    m_preferencesDialog->raise();
+    m_preferencesDialog->activateWindow();
+    return m_preferencesDialog;
+}
+
+bool MainWindow::applyPreferences(const Preferences &prefs)
+{
+    const QModelIndex current = m_ui->packetList->currentIndex();
+    const qsizetype row = current.isValid() ? m_packetModel->storeRow(current.row()) : -1;
+    if (!m_store->setPreferences(prefs)) {
+        statusBar()->showMessage(tr("The preferences apply from the next capture: a live "
+                                    "capture cannot be dissected again while it runs."),
+                                 10000);
+        return false;
+    }
+    if (row >= 0 && m_store->count() == 0) // re-dissecting: select it again once it is back
+        m_reselectFrame = quint64(row) + 1;
+    return true;
 }
 
 } // namespace pl

@@ -32,11 +32,15 @@ class MainWindow;
 namespace pl {
 
 class DisplayFilterEdit;
+class ExpertCollector;
+class ExpertInfoDialog;
 class FilterController;
+class FollowController;
 class FindBar;
 class GoToPacketBar;
 class HexView;
 class PacketListModel;
+class PreferencesDialog;
 class ProtoTreeModel;
 
 /// The application window: the display filter bar, packet list on top, the selected packet's
@@ -126,6 +130,22 @@ public:
     /// The status bar's counts: `Packets: N · Displayed: M (x.y%) …`.
     QString statusText() const;
 
+    /// Analyze > Expert Information: shows the dialog (made on first use), collecting the
+    /// notes when the collector has none of this capture yet.
+    ExpertInfoDialog *showExpertInfo();
+    /// The notes of the capture, collected in the background once a file has loaded.
+    ExpertCollector *expertCollector() const { return m_expert; }
+    /// The status bar's expert indicator: a dot in the colour of the highest severity.
+    QToolButton *expertIndicator() const { return m_expertButton; }
+
+    /// Edit > Preferences: shows the dialog (made on first use) with the preferences in use.
+    PreferencesDialog *showPreferences();
+    /// Dissects with `prefs` from now on (the dialog's OK/Apply; saved preferences at start-up):
+    /// the open capture is dissected again from its first packet, keeping the display filter
+    /// and selecting the packet that was selected once it is loaded again. false, with a
+    /// status bar message, while a live capture runs: they apply from the next capture.
+    bool applyPreferences(const Preferences &prefs);
+
     PacketStore *store() const { return m_store; }
     PacketListModel *packetModel() const { return m_packetModel; }
     ProtoTreeModel *treeModel() const { return m_treeModel; }
@@ -175,6 +195,11 @@ private:
     void restoreExpansion();
     /// Creates the FilterController (filter, find and go-to bars, coloring) and follows it.
     void connectFilter();
+    /// The expert collector, the status bar's indicator and Analyze > Expert Information.
+    void connectExpertInfo();
+    /// Loads the saved preferences, Edit > Preferences, the selection kept over a re-dissection.
+    void connectPreferences();
+    void updateExpertIndicator();
     void rememberExpansion(const QModelIndex &index, bool expanded);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -208,6 +233,12 @@ private:
     SpoolOwner m_recovered;       ///< a crashed session's spool the user recovered
     QFont m_listFont, m_hexFont;  ///< the unzoomed fonts
     FilterController *m_filters = nullptr;
+    FollowController *m_follow = nullptr;
+    ExpertCollector *m_expert = nullptr;
+    ExpertInfoDialog *m_expertDialog = nullptr;
+    QToolButton *m_expertButton = nullptr;
+    PreferencesDialog *m_preferencesDialog = nullptr;
+    quint64 m_reselectFrame = 0; ///< selected again once re-dissected (0: none)
 };
 
 } // namespace pl

@@ -76,8 +76,15 @@ void ProtoTreeModel::setPacket(const Dissection &d)
     beginResetModel();
     m_registry = &d.registry();
     m_tree = d.fieldTree();
-    const Frame &f = d.frame();
-    m_bytes.assign(f.data, f.data + f.capLen);
+    // Every source is copied: the hex pane shows them as tabs and labels of items in a
+    // reassembled PDU are read from its bytes, after `d` has moved on to another packet.
+    m_sourceBytes.clear();
+    m_sourceNames.clear();
+    for (size_t i = 0; i < d.sourceCount(); ++i) {
+        const auto b = d.sourceBytes(i);
+        m_sourceBytes.emplace_back(reinterpret_cast<const char *>(b.data()), qsizetype(b.size()));
+        m_sourceNames << QString::fromStdString(d.sourceName(i));
+    }
 
     const size_t n = m_tree.size();
     m_row.assign(n, -1);
@@ -117,7 +124,8 @@ void ProtoTreeModel::clear()
     beginResetModel();
     m_registry = nullptr;
     m_tree.clear();
-    m_bytes.clear();
+    m_sourceBytes.assign(1, QByteArray());
+    m_sourceNames = QStringList{QString()};
     m_row.assign(1, 0);
     m_kidsBegin.assign(1, 0);
     m_kidsCount.assign(1, 0);
@@ -178,7 +186,7 @@ QString ProtoTreeModel::label(int32_t node) const
 {
     if (!m_haveLabel[size_t(node)]) {
         m_labels[size_t(node)] =
-            QString::fromStdString(fieldformat::label(*m_registry, m_tree, node, m_bytes.data()));
+            QString::fromStdString(fieldformat::label(*m_registry, m_tree, node, bytesOf(node)));
         m_haveLabel[size_t(node)] = true;
     }
     return m_labels[size_t(node)];
@@ -210,7 +218,10 @@ QString ProtoTreeModel::toolTip(int32_t node) const
         const QString range =
             n.length == 1 ? QStringLiteral("1 byte at offset %1").arg(n.offset)
                           : QStringLiteral("%1 bytes at offset %2").arg(n.length).arg(n.offset);
-        where = where.isEmpty() ? range : where + QStringLiteral(", ") + range;
+        const QString in = n.source > 0 && n.source < m_sourceNames.size()
+                               ? range + QStringLiteral(" of ") + m_sourceNames[n.source]
+                               : range;
+        where = where.isEmpty() ? in : where + QStringLiteral(", ") + in;
     }
     if (!where.isEmpty())
         lines << where;
@@ -266,11 +277,13 @@ QVariant ProtoTreeModel::data(const QModelIndex &index, int role) const
         if (n.field < 0)
             return QString();
         std::string s;
-        fieldformat::appendValue(s, *m_registry, m_tree, node, m_bytes.data());
+        fieldformat::appendValue(s, *m_registry, m_tree, node, bytesOf(node));
         return QString::fromStdString(s);
     }
     case FlagsRole:
         return int(n.flags);
+    case SourceRole:
+        return int(n.source);
     default:
         return {};
     }
@@ -284,6 +297,7 @@ QHash<int, QByteArray> ProtoTreeModel::roleNames() const
     names.insert(FieldNameRole, "fieldName");
     names.insert(FieldValueRole, "fieldValue");
     names.insert(FlagsRole, "flags");
+    names.insert(SourceRole, "source");
     return names;
 }
 
@@ -312,11 +326,47 @@ QString ProtoTreeModel::filterExpression(const QModelIndex &index) const
     return name + QStringLiteral(" == ") + value;
 }
 
-QModelIndex ProtoTreeModel::indexForOffset(int byteOffset) const
+QModelIndex ProtoTreeModel::indexForOffset(int source, int byteOffset) const
 {
-    if (byteOffset < 0 || size_t(byteOffset) >= m_bytes.size())
+    if (source < 0 || source >= sourceCount() || byteOffset < 0 ||
+        byteOffset >= m_sourceBytes[size_t(source)].size())
         return {};
-    return indexForNode(m_tree.nodeAt(uint32_t(byteOffset)));
+    return indexForNode(nodeAtInSource(m_tree, source, uint32_t(byteOffset)));
+}
+
+int32_t nodeAtInSource(const FieldTree &tree, int source, uint32_t offset)
+{
+    // FieldTree::nodeAt's rule (the last visible item in tree order holding the byte,
+    // generated items left out), among the items of one source: a reassembled PDU's offsets
+    // count from its own first byte, so the frame's offset 40 and the PDU's are different
+    // bytes.
+    int32_t found = -1;
+    int32_t i = tree.node(FieldTree::root()).firstChild;
+    while (i >= 0) {
+        const FieldNode &n = tree.node(i);
+        const bool hidden = n.flags & Hidden;
+        if (!hidden && !(n.flags & Generated) && n.source == source && n.length > 0 &&
+            offset >= n.offset && offset - n.offset < n.length)
+            found = i;
+        if (!hidden && n.firstChild >= 0) {
+            i = n.firstChild;
+            continue;
+        }
+        while (i >= 0 && tree.node(i).next < 0)
+            i = tree.node(i).parent;
+        if (i >= 0)
+            i = tree.node(i).next;
+    }
+    return found;
+}
+
+const uint8_t *ProtoTreeModel::bytesOf(int32_t node) const
+{
+    const size_t source = m_tree.node(node).source;
+    // A source the copy does not have (cannot happen for a tree from setPacket) reads as the
+    // frame would: formatting checks lengths against nothing, so give it real bytes.
+    const QByteArray &b = m_sourceBytes[source < m_sourceBytes.size() ? source : 0];
+    return reinterpret_cast<const uint8_t *>(b.constData());
 }
 
 QString ProtoTreeModel::keyBase(int32_t node) const

@@ -7,7 +7,7 @@ namespace pl::cli {
 namespace {
 
 // Options that take an argument.
-constexpr std::string_view kWithArgument = "rcTeEoiYfwFsBa";
+constexpr std::string_view kWithArgument = "rcTeEoiYfwFsBaz";
 
 bool parseNumber(const std::string &value, uint64_t &n)
 {
@@ -32,7 +32,12 @@ std::string usageText()
            "  -e <field>               field to print with -T fields (repeatable)\n"
            "  -E <fieldsoption>=<value>  header=y|n, separator=/t|/s|<char>,\n"
            "                           aggregator=,|/s|<char>, quote=d|s|n, occurrence=f|l|a\n"
-           "  -o tcp.relative_sequence_numbers:TRUE|FALSE\n"
+           "  -q                       no line per packet (with -z: only the report)\n"
+           "  -z follow,tcp|udp,ascii|hex|raw,<index>\n"
+           "                           after the packets, the stream's bytes as tshark prints "
+           "them\n"
+           "  -o <name>:TRUE|FALSE     preference: tcp.relative_sequence_numbers,\n"
+           "                           tcp.desegment_tcp_streams, ip.defragment, ipv6.defragment\n"
            "\n"
            "Live capture (through the packetlens-capture helper):\n"
            "  -D                       list the interfaces\n"
@@ -96,6 +101,32 @@ ParseResult parseArguments(const std::vector<std::string> &args)
             case 'V':
                 o.verbose = true;
                 break;
+            case 'q':
+                o.quiet = true;
+                break;
+            case 'z': {
+                // follow,tcp,ascii,3 (tshark also accepts an address filter in place of the
+                // index; only the index form is supported)
+                std::vector<std::string> parts;
+                for (size_t start = 0;;) {
+                    const size_t comma = value.find(',', start);
+                    parts.push_back(value.substr(start, comma - start));
+                    if (comma == std::string::npos)
+                        break;
+                    start = comma + 1;
+                }
+                uint32_t index = 0;
+                const std::string &n = parts.size() == 4 ? parts[3] : std::string();
+                auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), index);
+                if (parts.size() != 4 || parts[0] != "follow" ||
+                    (parts[1] != "tcp" && parts[1] != "udp") ||
+                    (parts[2] != "ascii" && parts[2] != "hex" && parts[2] != "raw") || n.empty() ||
+                    ec != std::errc() || end != n.data() + n.size())
+                    return fail("Invalid -z argument \"" + value +
+                                "\" (supported: follow,tcp|udp,ascii|hex|raw,<stream index>)");
+                o.follow = CliOptions::Follow{parts[1] == "tcp", parts[2], index};
+                break;
+            }
             case 'x':
                 o.hex = true;
                 break;
@@ -121,15 +152,14 @@ ParseResult parseArguments(const std::vector<std::string> &args)
                 break;
             }
             case 'o': {
+                // tshark's -o name:value
                 const size_t colon = value.find(':');
-                const std::string name = value.substr(0, colon);
-                std::string v = colon == std::string::npos ? "" : value.substr(colon + 1);
-                for (char &c : v)
-                    c = char(toupper(uint8_t(c)));
-                if (name != "tcp.relative_sequence_numbers" || (v != "TRUE" && v != "FALSE"))
-                    return fail("Invalid -o flag \"" + value +
-                                "\" (supported: tcp.relative_sequence_numbers:TRUE|FALSE)");
-                o.tcpRelativeSeq = v == "TRUE";
+                std::string error;
+                if (colon == std::string::npos)
+                    return fail("Invalid -o flag \"" + value + "\": expected name:value (" +
+                                Preferences::names() + ")");
+                if (!o.prefs.set(value.substr(0, colon), value.substr(colon + 1), error))
+                    return fail("Invalid -o flag \"" + value + "\": " + error);
                 break;
             }
             case 'i':

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "capfile/capturefilewriter.h"
+#include "dissect/preferences.h"
 #include "dissect/print/fieldsprinter.h"
 
 #include <cstdint>
@@ -23,8 +24,17 @@ struct CliOptions
     bool outputSet = false;             ///< -T given explicitly
     std::vector<std::string> fields;    ///< -e
     print::FieldsOptions fieldsOptions; ///< -E
-    bool tcpRelativeSeq = true;         ///< -o tcp.relative_sequence_numbers:TRUE|FALSE
-    std::string displayFilter;          ///< -Y: only packets it matches are printed/written
+    Preferences prefs;         ///< -o name:value (verifyChecksums is the output's business)
+    std::string displayFilter; ///< -Y: only packets it matches are printed/written
+    bool quiet = false;        ///< -q: no line per packet (only reports, e.g. -z follow)
+    /// -z follow,tcp|udp,ascii|hex|raw,<stream index>: the stream's bytes after the packets
+    struct Follow
+    {
+        bool tcp = true;
+        std::string mode; ///< ascii, hex or raw
+        uint32_t index = 0;
+    };
+    std::optional<Follow> follow;
     // Live capture (through the packetlens-capture helper).
     std::vector<std::string> interfaces;     ///< -i (repeatable)
     std::string captureFilter;               ///< -f, tcpdump syntax

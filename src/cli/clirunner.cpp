@@ -1,6 +1,8 @@
 #include "clirunner.h"
 
 #include "analysis/sessionexporter.h"
+#include "analysis/streamfollower.h"
+#include "analysis/streamformat.h"
 #include "capfile/capturefilereader.h"
 #include "capfile/capturefilewriter.h"
 #include "framewriter.h"
@@ -69,6 +71,17 @@ int run(const CliOptions &o, FILE *out, FILE *err)
 
     FrameWriter printer(o, out);
     printer.setDisplayFilter(filter);
+    std::optional<StreamFollower> follower;
+    Dissection followDissection(Dissection::Mode::Summary);
+    Session followSession;
+    if (o.follow) {
+        follower.emplace(o.follow->tcp ? FollowedStream::Kind::Tcp : FollowedStream::Kind::Udp,
+                         o.follow->index);
+        followDissection.prefs = o.prefs;
+        followDissection.prefs.verifyChecksums = false;
+        followDissection.setColumns(false);
+        followDissection.setInterest(&follower->interest());
+    }
     CapturedPacket p;
     uint64_t done = 0;
     // -c counts the packets read, displayed or not (tshark 4.0 alike).
@@ -83,6 +96,12 @@ int run(const CliOptions &o, FILE *out, FILE *err)
             }
             continue;
         }
+        if (follower) { // its own dissection and session: the printer's may be a tree's
+            followDissection.dissect(p.frame, &followSession);
+            follower->add(followDissection);
+        }
+        if (o.quiet)
+            continue;
         const auto &ifs = reader.interfaces();
         const int digits =
             p.frame.interfaceId < ifs.size() ? ifs[p.frame.interfaceId].timeDigits() : 6;
@@ -96,6 +115,12 @@ int run(const CliOptions &o, FILE *out, FILE *err)
     if (writer.isOpen() && !writer.close()) {
         fprintf(err, "packetlens-cli: %s\n", writer.error().c_str());
         return 2;
+    }
+    if (follower) {
+        follower->finish();
+        const std::string report = streamformat::tsharkReport(
+            follower->result(), *streamformat::parseMode(o.follow->mode));
+        fputs(report.c_str(), out);
     }
     if (reader.damaged()) {
         fprintf(err, "packetlens-cli: %s (%llu packets before it were read)\n",

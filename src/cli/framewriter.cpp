@@ -19,7 +19,7 @@ FrameWriter::FrameWriter(const CliOptions &o, FILE *out)
       m_dissection(wantsTree(o) ? Dissection::Mode::Tree : Dissection::Mode::Summary),
       m_json(o.hex) // tshark -T json -x: `_raw` entries next to the fields, no hex dump
 {
-    m_dissection.prefs.tcpRelativeSequenceNumbers = o.tcpRelativeSeq;
+    m_dissection.prefs = o.prefs;
     // Summary lines never show a checksum's status: verify only when a tree is printed.
     m_dissection.prefs.verifyChecksums = wantsTree(o);
     m_buf.reserve(kFlushAt + 4096);

@@ -3,10 +3,12 @@
 #include "address.h"
 #include "fieldtree.h"
 #include "frame.h"
+#include "preferences.h"
 #include "reader.h"
 #include "registry.h"
 #include "session.h"
 
+#include <algorithm>
 #include <memory>
 #include <span>
 #include <string>
@@ -86,18 +88,6 @@ enum class ExpertGroup : uint8_t {
 /// The fields a display filter reads, by FieldId (non-zero = wanted). Summary mode collects
 /// them (Dissection::setInterest) so a filter is evaluated without building the whole tree.
 using FieldInterest = std::vector<uint8_t>;
-
-/// User preferences that change dissection (tshark's `-o name:value`).
-struct Preferences
-{
-    bool tcpRelativeSequenceNumbers = true; ///< tcp.relative_sequence_numbers
-    bool tcpReassemble = true;              ///< tcp.desegment_tcp_streams
-    bool ipDefragment = true;               ///< ip.defragment / ipv6.defragment
-    /// Verify IPv4/ICMP/ICMPv6/TCP/UDP checksums (status Good/Bad, BadChecksum marks). A
-    /// reader that shows only summary lines, where the result never appears, turns it off:
-    /// it is a tenth of the summary fast path. Off gives status Unverified, as tshark.
-    bool verifyChecksums = true;
-};
 
 /// The state of dissecting one frame: the tree being built (tree mode), the summary columns,
 /// and the frame's malformed/truncated/bad-checksum marks. Reuse one object for many frames:
@@ -287,6 +277,31 @@ public:
         Dissection &m_d;
         uint8_t m_previous;
     };
+
+    /// What the dissection holds at a point, to undo what a payload's dissector added when
+    /// it asked for more bytes instead (Wireshark shows such a segment as TCP's only).
+    struct Checkpoint
+    {
+        size_t nodes = 0, texts = 0, layers = 0, sources = 0;
+        std::string_view protocol, layer;
+    };
+    Checkpoint checkpoint() const
+    {
+        return {m_tree.size(), m_tree.textCount(), m_layers.size(),
+                m_sourceCount, m_protocol,         m_layer};
+    }
+    /// Undoes the tree items, layers and sources added since `c` and restores the Protocol
+    /// column; the Info column stays (tshark keeps what the payload's dissector wrote).
+    void rollback(const Checkpoint &c)
+    {
+        m_tree.truncate(c.nodes, c.texts);
+        if (c.layers < m_layers.size())
+            m_layers.resize(c.layers);
+        m_sourceCount = std::min(m_sourceCount, c.sources);
+        m_layer = c.layer;
+        if (!m_frozen)
+            m_protocol = c.protocol;
+    }
 
     // --- TCP reassembly (see Desegment) ---
 

@@ -122,7 +122,10 @@ void appendValue(std::string &out, const Registry &reg, const FieldTree &tree, i
             text::appendIPv6(out, bytes);
         break;
     case FieldType::Bytes:
-        text::appendHexBytes(out, bytes, n.length);
+        if (n.length == 0 && !(n.flags & Generated))
+            out += "<MISSING>"; // tshark's text for an empty byte string, -T fields too
+        else
+            text::appendHexBytes(out, bytes, n.length);
         break;
     case FieldType::String:
         if (const std::string *t = tree.text(n.text))
@@ -201,8 +204,9 @@ std::string label(const Registry &reg, const FieldTree &tree, int32_t idx, const
             } else {
                 appendInteger(out, *def, n.value, digits);
             }
-        } else if (def->type == FieldType::Bytes && n.length > 24) {
-            text::appendHexBytes(out, frame + n.offset, 24);
+        } else if (def->type == FieldType::Bytes && n.length > 36) {
+            // Wireshark's labels show 36 bytes (its bytes_to_str limit), then an ellipsis.
+            text::appendHexBytes(out, frame + n.offset, 36);
             out += "…";
         } else {
             appendValue(out, reg, tree, idx, frame);

@@ -89,6 +89,37 @@ public:
             n.text = addText(std::move(s));
     }
 
+    /// Removes every node from index `size` on (and the texts from `texts` on), unlinking
+    /// them from the nodes that stay: undoes what was appended since size() was `size`.
+    void truncate(size_t size, size_t texts)
+    {
+        if (size >= m_nodes.size())
+            return;
+        m_nodes.resize(size);
+        if (texts < m_texts.size())
+            m_texts.resize(texts);
+        const auto limit = int32_t(size);
+        for (FieldNode &n : m_nodes) {
+            if (n.firstChild >= limit)
+                n.firstChild = n.lastChild = -1;
+            if (n.next >= limit)
+                n.next = -1;
+            if (n.text >= int32_t(m_texts.size()))
+                n.text = -1;
+        }
+        // A parent whose last children went keeps its first ones: find its new last child.
+        for (size_t i = 0; i < m_nodes.size(); ++i) {
+            FieldNode &n = m_nodes[i];
+            if (n.lastChild >= limit || (n.firstChild >= 0 && n.lastChild < 0)) {
+                int32_t c = n.firstChild;
+                while (m_nodes[size_t(c)].next >= 0)
+                    c = m_nodes[size_t(c)].next;
+                n.lastChild = c;
+            }
+        }
+    }
+    size_t textCount() const { return m_texts.size(); }
+
     /// Calls `fn(index)` for every node below the root, depth-first in tree order: the order
     /// in which tshark reports several occurrences of a field.
     template <class Fn> void forEachDepthFirst(Fn &&fn) const

@@ -4,6 +4,7 @@
 // filter wins over a pass still running; coloring rules pick the first rule that matches.
 
 #include "analysis/displayfilter.h"
+#include "analysis/filterpass.h"
 #include "analysis/packetstore.h"
 #include "capfile/capturefilereader.h"
 #include "capfile/capturefilewriter.h"
@@ -323,8 +324,8 @@ private slots:
     {
         QTest::addColumn<QString>("filter");
         QTest::addColumn<bool>("crossFrame");
-        // Parallel batches with fresh sessions (no cross-frame field), and the in-order
-        // pipeline (cross-frame fields): both must give the in-order verdicts.
+        // Filters without and with cross-frame fields: both must give the in-order verdicts
+        // (the store, with reassembly on, always dissects in capture order).
         QTest::newRow("parallel") << QStringLiteral("udp.port == 53 || ip.src == 10.0.0.3")
                                   << false;
         QTest::newRow("parallel-negated")
@@ -333,8 +334,7 @@ private slots:
                                   << true;
     }
 
-    // Past the pipeline's threshold (16384 packets) the pass reads on its own thread and,
-    // for a filter without cross-frame fields, dissects batches on two threads.
+    // Past the pipeline's threshold (16384 packets) the pass reads on its own thread.
     void bigMatchesByHand()
     {
         QFETCH(QString, filter);
@@ -351,6 +351,25 @@ private slots:
         QVERIFY(applyAndWait(store, f));
         const QString diff = differences(store, expected);
         QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    }
+
+    // With reassembly off and no cross-frame field, filterPass dissects batches on two
+    // threads, each with a fresh session: the verdicts must still be the in-order ones.
+    void parallelBatchesWithoutReassembly()
+    {
+        const pl::DisplayFilter f = compiled("udp.port == 53 || ip.src == 10.0.0.3");
+        QVERIFY(!f.readsCrossFrameFields());
+        const std::vector<bool> expected = byHand(m_big, f, false);
+        pl::Preferences off;
+        off.tcpReassemble = off.ipDefragment = off.ipv6Defragment = false;
+        const std::atomic<bool> cancel{false};
+        const pl::FilterPassResult r =
+            pl::filterPass(m_big.toStdString(), false, kBigCount, f, cancel, {}, off);
+        QCOMPARE(r.rows, uint64_t(kBigCount));
+        QVERIFY(!r.cancelled);
+        for (qsizetype i = 0; i < kBigCount; ++i)
+            QVERIFY2(pl::testBit(r.bits, uint64_t(i)) == expected[size_t(i)],
+                     qPrintable(QString::number(i + 1)));
     }
 
     void filterWhileLoading()

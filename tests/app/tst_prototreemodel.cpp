@@ -36,6 +36,22 @@ pltest::Dissected tcpSyn(const char *hex = kTcpSyn)
     return pltest::Dissected(pltest::hex(hex), 1);
 }
 
+// A 32-byte IPv4/UDP datagram (TTL 33, 10.0.0.1 -> 10.0.0.2, ports 1234 -> 5678, payload
+// de ad be ef): the bytes of a reassembled source.
+const char *const kInnerDatagram = "45 00 00 20 ab cd 00 00 21 11 d9 fd 0a 00 00 01 0a 00 00 02"
+                                   "04 d2 16 2e 00 0c 00 00 de ad be ef";
+
+/// Adds kInnerDatagram to `p`'s dissection as a second data source, dissected under its TCP
+/// item inside a SourceScope: what TCP reassembly does with a PDU that spans segments.
+void addReassembledSource(pltest::Dissected &p)
+{
+    const int src = p.d.addSource("Reassembled TCP (32 bytes)", pltest::hex(kInnerDatagram));
+    QCOMPARE(src, 1);
+    pl::Dissection::SourceScope scope(p.d, src);
+    const pl::Reader r = p.d.sourceReader(size_t(src));
+    QVERIFY(p.d.dispatch(pl::Table::EtherType, 0x0800, r, pl::Item{p.nodes("tcp").at(0)}));
+}
+
 /// Depth-indented labels of every row, as tshark -V indents them.
 void dump(const QAbstractItemModel &m, const QModelIndex &parent, int depth, QString &out)
 {
@@ -61,6 +77,16 @@ QModelIndex findFlag(const QAbstractItemModel &m, int flag)
     allIndexes(m, {}, all);
     for (const QModelIndex &i : all)
         if (i.data(ProtoTreeModel::FlagsRole).toInt() & flag)
+            return i;
+    return {};
+}
+
+QModelIndex findLabel(const QAbstractItemModel &m, const QString &label)
+{
+    QModelIndexList all;
+    allIndexes(m, {}, all);
+    for (const QModelIndex &i : all)
+        if (i.data().toString() == label)
             return i;
     return {};
 }
@@ -333,6 +359,76 @@ private slots:
         QString ipText = ip.data().toString() + QLatin1Char('\n');
         dump(model, ip, 1, ipText);
         QCOMPARE(ipText, QString::fromUtf8(kExpectedIpDump));
+    }
+
+    void reassembledSource()
+    {
+        // Items of a reassembled PDU: their offsets count in the PDU, their labels read its
+        // bytes (the frame has 0x00 where the PDU has its TTL), a byte of either source finds
+        // its own item, and everything survives the Dissection moving on.
+        ProtoTreeModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto p = tcpSyn();
+        addReassembledSource(p);
+        QCOMPARE(p.d.sourceCount(), size_t(2));
+        model.setPacket(p.d);
+        QCOMPARE(model.sourceCount(), 2);
+        QCOMPARE(model.sourceName(0), QStringLiteral("Frame (74 bytes)"));
+        QCOMPARE(model.sourceName(1), QStringLiteral("Reassembled TCP (32 bytes)"));
+        const auto inner = pltest::hex(kInnerDatagram);
+        QCOMPARE(model.sourceBytes(1),
+                 QByteArray(reinterpret_cast<const char *>(inner.data()), qsizetype(inner.size())));
+        QCOMPARE(model.frameBytes().size(), 74);
+
+        // Reuse the Dissection: the model keeps its copies.
+        pltest::Dissected other(pltest::hex("ff ff ff ff ff ff 00 11 22 33 44 55 08 06"), 1);
+        p.d.dissect(other.frame, nullptr);
+
+        const QModelIndex innerTtl = findLabel(model, QStringLiteral("Time to Live: 33"));
+        QVERIFY(innerTtl.isValid());
+        QCOMPARE(innerTtl.data(ProtoTreeModel::SourceRole).toInt(), 1);
+        QCOMPARE(innerTtl.data(ProtoTreeModel::OffsetRole).toInt(), 8);
+        QCOMPARE(innerTtl.data(ProtoTreeModel::LengthRole).toInt(), 1);
+        QCOMPARE(innerTtl.data(ProtoTreeModel::FieldValueRole).toString(), QStringLiteral("33"));
+        QVERIFY(innerTtl.data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("1 byte at offset 8 of Reassembled TCP (32 bytes)")));
+        const QModelIndex innerIp = findLabel(
+            model, QStringLiteral("Internet Protocol Version 4, Src: 10.0.0.1, Dst: 10.0.0.2"));
+        QVERIFY(innerIp.isValid());
+        QCOMPARE(innerIp.parent().data(ProtoTreeModel::FieldNameRole).toString(),
+                 QStringLiteral("tcp"));
+        QVERIFY(findLabel(model, QStringLiteral("Source Port: 1234")).isValid());
+        // The frame's own items still read the frame.
+        const QModelIndex outerTtl = findLabel(model, QStringLiteral("Time to Live: 64"));
+        QVERIFY(outerTtl.isValid());
+        QCOMPARE(outerTtl.data(ProtoTreeModel::SourceRole).toInt(), 0);
+
+        // Byte 8: the inner TTL in source 1; in the frame, the Ethernet source address.
+        QCOMPARE(model.indexForOffset(1, 8), innerTtl);
+        QVERIFY(model.indexForOffset(0, 8)
+                    .data(ProtoTreeModel::FieldNameRole)
+                    .toString()
+                    .startsWith(QStringLiteral("eth.src")));
+        QCOMPARE(model.indexForOffset(8), model.indexForOffset(0, 8));
+        QCOMPARE(model.indexForOffset(0, 22), outerTtl);
+        QCOMPARE(model.indexForOffset(1, 20).data(ProtoTreeModel::FieldNameRole).toString(),
+                 QStringLiteral("udp.srcport"));
+        QVERIFY(!model.indexForOffset(1, 32).isValid());
+        QVERIFY(!model.indexForOffset(2, 0).isValid());
+        // Every byte of the PDU finds an item of the PDU holding it.
+        for (int b = 0; b < 32; ++b) {
+            const QModelIndex i = model.indexForOffset(1, b);
+            QVERIFY(i.isValid());
+            QCOMPARE(i.data(ProtoTreeModel::SourceRole).toInt(), 1);
+            const int off = i.data(ProtoTreeModel::OffsetRole).toInt();
+            QVERIFY(off <= b && b < off + i.data(ProtoTreeModel::LengthRole).toInt());
+        }
+
+        model.clear();
+        QCOMPARE(model.sourceCount(), 1);
+        QVERIFY(model.sourceBytes(0).isEmpty());
     }
 
     void corpusPackets_data()

@@ -85,7 +85,7 @@ private slots:
         QVERIFY(!r.options.verbose);
         QVERIFY(!r.options.hex);
         QCOMPARE(r.options.output, CliOptions::Output::Summary);
-        QVERIFY(r.options.tcpRelativeSeq);
+        QVERIFY(r.options.prefs.tcpRelativeSequenceNumbers);
         // getopt style: the argument may be glued to the option.
         const ParseResult glued = parse({"-rin.pcap"});
         QVERIFY2(glued.ok(), glued.error.c_str());
@@ -472,16 +472,27 @@ private slots:
     {
         const ParseResult off = parse({"-r", "f", "-o", "tcp.relative_sequence_numbers:FALSE"});
         QVERIFY2(off.ok(), off.error.c_str());
-        QVERIFY(!off.options.tcpRelativeSeq);
+        QVERIFY(!off.options.prefs.tcpRelativeSequenceNumbers);
         const ParseResult on = parse({"-r", "f", "-o", "tcp.relative_sequence_numbers:TRUE"});
         QVERIFY2(on.ok(), on.error.c_str());
-        QVERIFY(on.options.tcpRelativeSeq);
+        QVERIFY(on.options.prefs.tcpRelativeSequenceNumbers);
         // Wireshark preferences are case-insensitive booleans.
         QVERIFY(!parse({"-r", "f", "-o", "tcp.relative_sequence_numbers:false"})
-                     .options.tcpRelativeSeq);
+                     .options.prefs.tcpRelativeSequenceNumbers);
 
-        for (const char *bad : {"tcp.relative_sequence_numbers:maybe", "ip.defragment:FALSE",
-                                "tcp.relative_sequence_numbers", "nonsense"}) {
+        // Reassembly preferences, as tshark names them.
+        const ParseResult noReassembly =
+            parse({"-r", "f", "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "ip.defragment:false",
+                   "-o", "ipv6.defragment:FALSE"});
+        QVERIFY2(noReassembly.ok(), noReassembly.error.c_str());
+        QVERIFY(!noReassembly.options.prefs.tcpReassemble);
+        QVERIFY(!noReassembly.options.prefs.ipDefragment);
+        QVERIFY(!noReassembly.options.prefs.ipv6Defragment);
+        QVERIFY(noReassembly.options.prefs.tcpRelativeSequenceNumbers);
+        QVERIFY(parse({"-r", "f"}).options.prefs.tcpReassemble);
+
+        for (const char *bad : {"tcp.relative_sequence_numbers:maybe", "ip.defragment:NO",
+                                "ip.ttl:FALSE", "tcp.relative_sequence_numbers", "nonsense"}) {
             const ParseResult r = parse({"-r", "f", "-o", bad});
             QVERIFY2(!r.ok(), bad);
             QCOMPARE(r.exitCode, 1);

@@ -22,6 +22,100 @@ inline std::vector<uint8_t> hex(const char *text)
     return std::vector<uint8_t>(bytes.begin(), bytes.end());
 }
 
+/// Ethernet + IPv4 (10.0.0.`srcHost` → 10.0.0.`dstHost`) + TCP without options, checksums
+/// zero (tests that need them verified build their bytes by hand).
+inline std::vector<uint8_t> tcpv4Frame(uint8_t srcHost, uint8_t dstHost, uint16_t sport,
+                                       uint16_t dport, uint32_t seq, uint8_t flags,
+                                       const std::string &payload, uint32_t ack = 0)
+{
+    std::vector<uint8_t> f = {0, 1, 2, 3, 4, dstHost, 0, 1, 2, 3, 4, srcHost, 0x08, 0x00};
+    const size_t ipLen = 20 + 20 + payload.size();
+    const uint8_t ip[20] = {0x45,
+                            0,
+                            uint8_t(ipLen >> 8),
+                            uint8_t(ipLen),
+                            0,
+                            1,
+                            0x40,
+                            0,
+                            64,
+                            6,
+                            0,
+                            0,
+                            10,
+                            0,
+                            0,
+                            srcHost,
+                            10,
+                            0,
+                            0,
+                            dstHost};
+    f.insert(f.end(), ip, ip + 20);
+    const uint8_t tcp[20] = {uint8_t(sport >> 8),
+                             uint8_t(sport),
+                             uint8_t(dport >> 8),
+                             uint8_t(dport),
+                             uint8_t(seq >> 24),
+                             uint8_t(seq >> 16),
+                             uint8_t(seq >> 8),
+                             uint8_t(seq),
+                             uint8_t(ack >> 24),
+                             uint8_t(ack >> 16),
+                             uint8_t(ack >> 8),
+                             uint8_t(ack),
+                             0x50,
+                             flags,
+                             0xff,
+                             0xff,
+                             0,
+                             0,
+                             0,
+                             0};
+    f.insert(f.end(), tcp, tcp + 20);
+    f.insert(f.end(), payload.begin(), payload.end());
+    return f;
+}
+
+/// Ethernet + IPv4 + UDP, as tcpv4Frame.
+inline std::vector<uint8_t> udpv4Frame(uint8_t srcHost, uint8_t dstHost, uint16_t sport,
+                                       uint16_t dport, const std::string &payload)
+{
+    std::vector<uint8_t> f = {0, 1, 2, 3, 4, dstHost, 0, 1, 2, 3, 4, srcHost, 0x08, 0x00};
+    const size_t udpLen = 8 + payload.size(), ipLen = 20 + udpLen;
+    const uint8_t ip[20] = {0x45,
+                            0,
+                            uint8_t(ipLen >> 8),
+                            uint8_t(ipLen),
+                            0,
+                            1,
+                            0x40,
+                            0,
+                            64,
+                            17,
+                            0,
+                            0,
+                            10,
+                            0,
+                            0,
+                            srcHost,
+                            10,
+                            0,
+                            0,
+                            dstHost};
+    f.insert(f.end(), ip, ip + 20);
+    const uint8_t udp[8] = {uint8_t(sport >> 8),
+                            uint8_t(sport),
+                            uint8_t(dport >> 8),
+                            uint8_t(dport),
+                            uint8_t(udpLen >> 8),
+                            uint8_t(udpLen),
+                            0,
+                            0};
+    f.insert(f.end(), udp, udp + 8);
+    f.insert(f.end(), payload.begin(), payload.end());
+    return f;
+}
+
 /// One dissected frame kept alive with its bytes.
 struct Dissected
 {
@@ -31,7 +125,7 @@ struct Dissected
 
     Dissected(std::vector<uint8_t> b, uint32_t linkType, uint32_t wireLen = 0,
               pl::Session *session = nullptr, const pl::Preferences &prefs = {},
-              pl::Dissection::Mode mode = pl::Dissection::Mode::Tree)
+              pl::Dissection::Mode mode = pl::Dissection::Mode::Tree, uint64_t number = 1)
         : bytes(std::move(b)), d(mode)
     {
         d.prefs = prefs;
@@ -39,7 +133,7 @@ struct Dissected
         frame.capLen = uint32_t(bytes.size());
         frame.wireLen = wireLen ? wireLen : uint32_t(bytes.size());
         frame.linkType = linkType;
-        frame.number = 1;
+        frame.number = number;
         d.dissect(frame, session);
     }
 
@@ -65,7 +159,7 @@ struct Dissected
             return QStringLiteral("<absent>");
         std::string s;
         pl::fieldformat::appendValue(s, pl::Registry::instance(), tree(), n[occurrence],
-                                     bytes.data());
+                                     d.nodeData(tree().node(n[occurrence])));
         return QString::fromStdString(s);
     }
 
@@ -84,8 +178,8 @@ struct Dissected
         const auto n = nodes(abbrev);
         if (n.empty())
             return QStringLiteral("<absent>");
-        return QString::fromStdString(
-            pl::fieldformat::label(pl::Registry::instance(), tree(), n.front(), bytes.data()));
+        return QString::fromStdString(pl::fieldformat::label(
+            pl::Registry::instance(), tree(), n.front(), d.nodeData(tree().node(n.front()))));
     }
 
     /// Every label in the tree, depth-first, indented by four spaces a level: a text dump.
@@ -113,8 +207,8 @@ private:
             if (tree().node(i).flags & pl::Hidden)
                 continue;
             out += QString(depth * 4, QLatin1Char(' '));
-            out += QString::fromStdString(
-                pl::fieldformat::label(pl::Registry::instance(), tree(), i, bytes.data()));
+            out += QString::fromStdString(pl::fieldformat::label(pl::Registry::instance(), tree(),
+                                                                 i, d.nodeData(tree().node(i))));
             out += QLatin1Char('\n');
             dumpNode(out, tree().node(i).firstChild, depth + 1);
         }

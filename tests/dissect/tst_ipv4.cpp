@@ -279,6 +279,53 @@ private slots:
         QVERIFY(!last.malformed());
     }
 
+    void fragmentsJoinInOneSession()
+    {
+        // The two fragments of a UDP datagram (8-byte header + 8 bytes) in one Session: the
+        // second completes it, dissects UDP over `Reassembled IPv4 (16 bytes)` and lists both.
+        const std::vector<uint8_t> first = eth("45 00 00 1c 00 07 20 00 40 11 00 00 0a 00 00 01"
+                                               " 0a 00 00 02 04 d2 27 0f 00 10 00 00"),
+                                   second = eth("45 00 00 1c 00 07 00 01 40 11 00 00 0a 00 00 01"
+                                                " 0a 00 00 02 de ad be ef de ad be ef");
+        pl::Session session;
+        pl::Dissection d(pl::Dissection::Mode::Tree);
+        pl::Frame f;
+        f.linkType = 1;
+        for (uint64_t n : {1, 2}) {
+            const std::vector<uint8_t> &b = n == 1 ? first : second;
+            f.data = b.data();
+            f.capLen = f.wireLen = uint32_t(b.size());
+            f.number = n;
+            d.dissect(f, &session);
+        }
+        QCOMPARE(std::string(d.protocolColumn()), std::string("UDP"));
+        QCOMPARE(d.infoColumn(), std::string("1234 → 9999 Len=8"));
+        QCOMPARE(d.sourceName(1), std::string("Reassembled IPv4 (16 bytes)"));
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(d.sourceBytes(1).data()), 16).toHex(),
+                 QByteArray("04d2270f00100000deadbeefdeadbeef"));
+        std::string labels;
+        const pl::FieldTree &t = d.fieldTree();
+        for (size_t i = 1; i < t.size(); ++i)
+            if (t.node(int32_t(i)).source == 1 && t.node(int32_t(i)).parent >= 0)
+                labels += pl::fieldformat::label(pl::Registry::instance(), t, int32_t(i),
+                                                 d.nodeData(t.node(int32_t(i)))) +
+                          "\n";
+        QVERIFY2(labels.find("[2 IPv4 Fragments (16 bytes): #1(8), #2(8)]\n"
+                             "[Frame: 1, payload: 0-7 (8 bytes)]\n"
+                             "[Frame: 2, payload: 8-15 (8 bytes)]\n"
+                             "[Fragment count: 2]\n"
+                             "[Reassembled IPv4 length: 16]\n") == 0,
+                 labels.c_str());
+
+        // ip.defragment off (tshark -o ip.defragment:FALSE): each stays a fragment.
+        pl::Preferences off;
+        off.ipDefragment = false;
+        pl::Session s2;
+        Dissected a(first, 1, 0, &s2, off);
+        QCOMPARE(a.info(), QStringLiteral("Fragmented IP protocol (proto=UDP 17, off=0, ID=0007)"));
+        QCOMPARE(a.d.sourceCount(), size_t(1));
+    }
+
     void ipInIp()
     {
         Dissected p(eth("45 00 00 2c 12 34 00 00 40 04 54 98 0a 00 00 01 0a 00 00 02"

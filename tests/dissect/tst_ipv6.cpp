@@ -243,6 +243,44 @@ private slots:
         QVERIFY(p.nodes("udp").empty());
     }
 
+    void fragmentsJoinInOneSession()
+    {
+        // The two fragments of a UDP datagram in one Session: the second (offset 8, M clear)
+        // completes it: UDP over `Reassembled IPv6 (16 bytes)`, the fragments after the
+        // fragment header as tshark shows them.
+        const std::vector<uint8_t> first = eth("60 00 00 00 00 10 2c ff",
+                                               "11 00 00 01 00 00 00 2a | 04 d2 27 0f 00 10 00 00"),
+                                   second =
+                                       eth("60 00 00 00 00 10 2c ff",
+                                           "11 00 00 08 00 00 00 2a | de ad be ef de ad be ef");
+        pl::Session session;
+        pl::Dissection d(pl::Dissection::Mode::Tree);
+        pl::Frame f;
+        f.linkType = 1;
+        for (uint64_t n : {1, 2}) {
+            const std::vector<uint8_t> &b = n == 1 ? first : second;
+            f.data = b.data();
+            f.capLen = f.wireLen = uint32_t(b.size());
+            f.number = n;
+            d.dissect(f, &session);
+        }
+        QCOMPARE(std::string(d.protocolColumn()), std::string("UDP"));
+        QCOMPARE(d.sourceName(1), std::string("Reassembled IPv6 (16 bytes)"));
+        std::string labels;
+        const pl::FieldTree &t = d.fieldTree();
+        for (size_t i = 1; i < t.size(); ++i)
+            if (t.node(int32_t(i)).source == 1)
+                labels += pl::fieldformat::label(pl::Registry::instance(), t, int32_t(i),
+                                                 d.nodeData(t.node(int32_t(i)))) +
+                          "\n";
+        QVERIFY2(labels.find("[2 IPv6 Fragments (16 bytes): #1(8), #2(8)]\n"
+                             "[Frame: 1, payload: 0-7 (8 bytes)]\n"
+                             "[Frame: 2, payload: 8-15 (8 bytes)]\n"
+                             "[Fragment count: 2]\n"
+                             "[Reassembled IPv6 length: 16]\n") == 0,
+                 labels.c_str());
+    }
+
     void laterFragment()
     {
         Dissected p(

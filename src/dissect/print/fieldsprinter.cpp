@@ -96,7 +96,11 @@ void FieldsPrinter::appendRow(std::string &out, const Dissection &d)
             return;
         for (uint16_t col : m_columnsOf[size_t(n.field)]) {
             std::string value;
-            fieldformat::appendValue(value, d.registry(), tree, i, d.nodeData(tree.node(i)));
+            // tshark prints a present field without a value (FT_NONE) as 1.
+            if (d.registry().field(n.field).type == FieldType::None)
+                value = "1";
+            else
+                fieldformat::appendValue(value, d.registry(), tree, i, d.nodeData(n));
             m_values[col].push_back(std::move(value));
         }
     });

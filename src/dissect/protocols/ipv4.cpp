@@ -18,14 +18,18 @@
 //  |                    Options (IHL > 5)          |    Padding    |
 //  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //
-// Options are type-length-value except EOL (0) and NOP (1), which are one byte. Fragments are
-// not reassembled here: their payload is shown as data, as tshark shows every fragment but the
-// one that completes a datagram.
+// Options are type-length-value except EOL (0) and NOP (1), which are one byte. Fragments
+// (RFC 791 3.2, More Fragments or an offset) are reassembled per (src, dst, id, protocol) as
+// Wireshark does (fragmentreassembler.h): the fragment that completes a datagram dissects its
+// payload from a `Reassembled IPv4 (N bytes)` data source; the others show their bytes as data
+// and, once known (a revisit), `[Reassembled in #N]`.
 
 #include "checksum.h"
 #include "dissection.h"
 #include "dscp.h"
+#include "fragmentreassembler.h"
 #include "ipprotos.h"
+#include "session.h"
 #include "textformat.h"
 
 #include <cstring>
@@ -258,6 +262,44 @@ constexpr FieldDef kExperts[] = {
 };
 static_assert(std::size(kExperts) == ECount);
 FieldBlock s_ei;
+
+// Defragmentation (fragmentreassembler.h): Wireshark's reassembly fields. All depend on other
+// frames.
+enum R {
+    RFragments,
+    RFragment,
+    ROverlap,
+    ROverlapConflict,
+    RMultipleTails,
+    RTooLong,
+    RError,
+    RCount,
+    RReassembledIn,
+    RLength,
+    RData,
+    RFieldCount
+};
+constexpr FieldDef kReassemblyFields[] = {
+    {"ip.fragments", "IPv4 Fragments", FieldType::Bytes},
+    {"ip.fragment", "IPv4 Fragment", FieldType::FrameNum, Base::Dec},
+    {"ip.fragment.overlap", "Fragment overlap", FieldType::Boolean},
+    {"ip.fragment.overlap.conflict", "Conflicting data in fragment overlap", FieldType::Boolean},
+    {"ip.fragment.multipletails", "Multiple tail fragments found", FieldType::Boolean},
+    {"ip.fragment.toolongfragment", "Fragment too long", FieldType::Boolean},
+    {"ip.fragment.error", "Defragmentation error", FieldType::FrameNum, Base::Dec},
+    {"ip.fragment.count", "Fragment count", FieldType::UInt32, Base::Dec},
+    {"ip.reassembled_in", "Reassembled IPv4 in frame", FieldType::FrameNum, Base::Dec},
+    {"ip.reassembled.length", "Reassembled IPv4 length", FieldType::UInt32, Base::Dec},
+    {"ip.reassembled.data", "Reassembled IPv4 data", FieldType::Bytes},
+};
+static_assert(std::size(kReassemblyFields) == RFieldCount);
+FieldBlock s_r;
+
+/// The datagrams being reassembled in a capture (Session state).
+struct Ipv4Fragments
+{
+    FragmentReassembler reassembler;
+};
 
 FieldBlock s_f;
 
@@ -710,6 +752,122 @@ void addStatus(Dissection &d, Item ip, uint8_t status)
     }
 }
 
+const FragmentFields &fragmentFields()
+{
+    static const FragmentFields f{
+        s_r[RFragments],     s_r[RFragment], s_r[ROverlap], s_r[ROverlapConflict],
+        s_r[RMultipleTails], s_r[RTooLong],  s_r[RError],   s_r[RCount],
+        s_r[RReassembledIn], s_r[RLength],   s_r[RData],
+    };
+    return f;
+}
+
+/// Dispatches the payload of a reassembled datagram, or shows the protocol's number and data
+/// (as dissectIPv4 does for a whole one, written out there for its fast path).
+void dispatchPayload(Dissection &d, const Reader &payload, Item parent, uint8_t proto)
+{
+    if (d.dispatch(Table::IpProto, proto, payload, parent))
+        return;
+    std::string &info = d.info();
+    info.assign(protoName(proto));
+    info += " (";
+    text::appendUInt(info, proto);
+    info += ')';
+    d.data(payload, parent);
+}
+
+/// Defragmentation (Wireshark's ip.defragment): true when this fragment completed its
+/// datagram and the datagram's payload was dissected. Otherwise `reassembledIn` is the frame
+/// that completes it, when known (a revisit), or 0.
+bool defragment(Dissection &d, const Reader &r, Item ip, Item parent, const Reader &payload,
+                size_t len, uint16_t id, uint8_t proto, size_t fragOffset, bool more,
+                uint64_t &reassembledIn)
+{
+    // Like Wireshark: not inside an ICMP error's quoted packet, and only with every byte the
+    // total length claims captured (a cut capture or a lying length is not joined).
+    if (!d.prefs.ipDefragment || d.columnsFrozen() || len == 0 || !payload.has(0, len))
+        return false;
+    auto &state = d.session().state<Ipv4Fragments>();
+    const FragmentKey key = FragmentKey::ipv4(r.ptr(12, 4), r.ptr(16, 4), id, proto);
+    const Frame &frame = d.frame();
+    if (uint64_t(fragOffset) + len > FragmentReassembler::Limits{}.maxDatagramLength) {
+        // Its end is past the largest datagram: never joined (bounded memory), flagged alike
+        // on every visit.
+        Item t = d.addGenerated(ip, s_r[RTooLong], 1);
+        if (t)
+            d.setText(t, "Fragment too long: True");
+        return false;
+    }
+    const ReassembledDatagram *dg = nullptr;
+    if (d.revisit()) {
+        dg = state.reassembler.lookup(frame.number, key);
+    } else {
+        const auto outcome = state.reassembler.add(key, frame.number, frame.tsSec,
+                                                   frame.hasTimestamp, uint32_t(fragOffset),
+                                                   {payload.ptr(0, len), len}, more, d.recording());
+        if (outcome == FragmentReassembler::Outcome::Complete)
+            dg = &state.reassembler.completed();
+    }
+    if (!dg)
+        return false;
+    if (dg->reassembledIn != frame.number) {
+        reassembledIn = dg->reassembledIn;
+        return false;
+    }
+    if (dg->bytes.size() != dg->length) // a revisit after the byte budget dropped them
+        return false;
+    std::string name = "Reassembled IPv4 (";
+    text::appendUInt(name, dg->length);
+    name += " bytes)";
+    const int src = d.addSource(std::move(name), dg->bytes);
+    if (!src)
+        return false;
+    addFragmentTree(d, ip, fragmentFields(), *dg, src, "IPv4");
+    Dissection::SourceScope scope(d, src);
+    dispatchPayload(d, d.sourceReader(size_t(src)), parent, proto);
+    return true;
+}
+
+/// A fragment (More Fragments or an offset): joined to its datagram, or shown as data with
+/// tshark's Info. Out of line: whole datagrams, the common case, keep a small frame.
+[[gnu::noinline]] void dissectFragment(Dissection &d, const Reader &r, Item ip, Item parent,
+                                       size_t hdrLen, size_t totalLen)
+{
+    // Read again here rather than passed: fewer values live across the caller's fast path.
+    const uint16_t id = r.u16(4);
+    const uint8_t proto = r.u8(9);
+    const size_t fragOffset = size_t(r.u16(6) & 0x1fff) * 8;
+    const bool more = r.u16(6) & 0x2000;
+    const size_t len = totalLen - hdrLen;
+    const Reader payload = r.sub(hdrLen, len);
+    uint64_t reassembledIn = 0;
+    if (defragment(d, r, ip, parent, payload, len, id, proto, fragOffset, more, reassembledIn))
+        return;
+    // A fragment's bytes are not a header of the next layer.
+    std::string &info = d.info();
+    info = "Fragmented IP protocol (proto=";
+    info += protoName(proto);
+    info += ' ';
+    text::appendUInt(info, proto);
+    info += ", off=";
+    text::appendUInt(info, fragOffset);
+    info += ", ID=";
+    appendHexNoPrefix(info, id, 4);
+    info += ')';
+    if (reassembledIn) {
+        info += " [Reassembled in #";
+        text::appendUInt(info, reassembledIn);
+        info += ']';
+        Item in = d.addGenerated(ip, s_r[RReassembledIn], reassembledIn);
+        if (in) {
+            std::string label = "Reassembled IPv4 in frame: ";
+            text::appendUInt(label, reassembledIn);
+            d.setText(in, std::move(label));
+        }
+    }
+    d.data(payload, parent);
+}
+
 void dissectIPv4(Dissection &d, const Reader &r, Item parent)
 {
     d.setProtocol("IPv4");
@@ -976,18 +1134,8 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
 
     const Reader payload = r.sub(hdrLen, totalLen - hdrLen);
     if ((flags & 1) || fragOffset != 0) {
-        // Reassembly is not done here; a fragment's bytes are not a header of the next layer.
-        std::string &info = d.info();
-        info = "Fragmented IP protocol (proto=";
-        info += protoName(proto);
-        info += ' ';
-        text::appendUInt(info, proto);
-        info += ", off=";
-        text::appendUInt(info, fragOffset);
-        info += ", ID=";
-        appendHexNoPrefix(info, id, 4);
-        info += ')';
-        d.data(payload, parent);
+        // Only fragments reach the reassembler: the fast path over whole datagrams is this test.
+        dissectFragment(d, r, ip, parent, hdrLen, totalLen);
         return;
     }
     if (d.dispatch(Table::IpProto, proto, payload, parent))
@@ -1006,6 +1154,9 @@ void register_ipv4(Registry &reg)
 {
     s_f = reg.addProtocol({"ip", "IPv4", "Internet Protocol Version 4"}, kFields);
     s_ei = reg.addFields(kExperts);
+    s_r = reg.addFields(kReassemblyFields);
+    for (int f = 0; f < RFieldCount; ++f)
+        reg.setCrossFrame(s_r[f]); // which fragments joined, and where, depends on the others
     reg.addDissector(Table::EtherType, 0x0800, dissectIPv4);
     reg.addDissector(Table::IpProto, 4, dissectIPv4);
 }

@@ -24,11 +24,14 @@
 //  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //  Hdr Ext Len counts 8-octet units after the first 8 octets.
 //
-// Fragments are not reassembled yet: a fragment that is not a whole datagram (offset != 0 or
-// M set) is shown as data, with tshark's "IPv6 fragment (...)" Info.
+// Fragments (offset != 0 or M set) are reassembled per (src, dst, identification) as Wireshark
+// does (fragmentreassembler.h): the fragment that completes a datagram dissects its payload
+// from a `Reassembled IPv6 (N bytes)` data source; the others show tshark's "IPv6 fragment
+// (...)" Info, their bytes as data and, once known (a revisit), `[Reassembled IPv6 in frame]`.
 
 #include "dissection.h"
 #include "dscp.h"
+#include "fragmentreassembler.h"
 #include "ipprotos.h"
 #include "session.h"
 #include "textformat.h"
@@ -264,6 +267,44 @@ constexpr FieldDef kExperts[] = {
 static_assert(std::size(kExperts) == ECount);
 FieldBlock s_ei;
 
+// Defragmentation (fragmentreassembler.h): Wireshark's reassembly fields. All depend on other
+// frames.
+enum ReasF {
+    RFragments,
+    RFragment,
+    ROverlap,
+    ROverlapConflict,
+    RMultipleTails,
+    RTooLong,
+    RError,
+    RFragCount,
+    RReassembledIn,
+    RLength,
+    RData,
+    RFieldCount
+};
+constexpr FieldDef kReassemblyFields[] = {
+    {"ipv6.fragments", "IPv6 Fragments", FieldType::None},
+    {"ipv6.fragment", "IPv6 Fragment", FieldType::FrameNum, Base::Dec},
+    {"ipv6.fragment.overlap", "Fragment overlap", FieldType::Boolean},
+    {"ipv6.fragment.overlap.conflict", "Conflicting data in fragment overlap", FieldType::Boolean},
+    {"ipv6.fragment.multipletails", "Multiple tail fragments found", FieldType::Boolean},
+    {"ipv6.fragment.toolongfragment", "Fragment too long", FieldType::Boolean},
+    {"ipv6.fragment.error", "Defragmentation error", FieldType::FrameNum, Base::Dec},
+    {"ipv6.fragment.count", "Fragment count", FieldType::UInt32, Base::Dec},
+    {"ipv6.reassembled.in", "Reassembled IPv6 in frame", FieldType::FrameNum, Base::Dec},
+    {"ipv6.reassembled.length", "Reassembled IPv6 length", FieldType::UInt32, Base::Dec},
+    {"ipv6.reassembled.data", "Reassembled IPv6 data", FieldType::Bytes},
+};
+static_assert(std::size(kReassemblyFields) == RFieldCount);
+FieldBlock s_r;
+
+/// The datagrams being reassembled in a capture (Session state).
+struct Ipv6Fragments
+{
+    FragmentReassembler reassembler;
+};
+
 FieldBlock s_f;
 FieldBlock s_hop;
 FieldBlock s_dst;
@@ -493,7 +534,15 @@ size_t dissectRouting(Dissection &d, const Reader &p, size_t off, Item ip, Chain
 
 /// Returns true when the fragment is a whole datagram (an atomic fragment, RFC 6946) whose
 /// next header can be dissected.
-bool dissectFragment(Dissection &d, const Reader &p, size_t off, Item ip, uint8_t &nxt)
+struct FragmentHeader
+{
+    uint32_t offset = 0; ///< in bytes
+    bool more = false;
+    uint32_t ident = 0;
+};
+
+bool dissectFragment(Dissection &d, const Reader &p, size_t off, Item ip, uint8_t &nxt,
+                     FragmentHeader &fh)
 {
     p.require(off, 8);
     nxt = p.u8(off);
@@ -518,6 +567,9 @@ bool dissectFragment(Dissection &d, const Reader &p, size_t off, Item ip, uint8_
     d.addUInt(item, s_frag[FReservedBits], p, off + 2, 2);
     d.addUInt(item, s_frag[FMore], p, off + 2, 2);
     d.addUInt(item, s_frag[FIdent], p, off + 4, 4);
+    fh.offset = uint32_t(fragOffset) * 8;
+    fh.more = more;
+    fh.ident = ident;
     if (fragOffset == 0 && !more)
         return true;
     std::string &info = d.info();
@@ -553,6 +605,83 @@ void addTrafficClass(Dissection &d, Item ip, const Reader &r)
     d.setText(tc, std::move(label));
     d.addUInt(tc, s_f[Dscp], r, 0, 4);
     d.addUInt(tc, s_f[Ecn], r, 0, 4);
+}
+
+/// The network layer a transport checksum needs, for the payload of `r`'s header. Inlined:
+/// it is on the summary fast path of every IPv6 packet.
+[[gnu::always_inline]] inline void setNetworkLayer(Dissection &d, const Reader &r,
+                                                   const Chain &chain)
+{
+    d.net.version = 6;
+    std::memcpy(d.net.src, r.ptr(8, 16), 16);
+    std::memcpy(d.net.dst, chain.finalDst ? chain.finalDst : r.ptr(24, 16), 16);
+    d.net.hopLimit = r.u8(7);
+}
+
+/// Defragmentation (Wireshark's ipv6.defragment): true when this fragment completed its
+/// datagram and the datagram's payload was dissected. Otherwise `reassembledIn` is the frame
+/// that completes it, when known (a revisit), or 0.
+// Out of line: whole datagrams, the common case, keep a small frame in the caller.
+[[gnu::noinline]] bool defragment(Dissection &d, const Reader &r, Item ip, Item parent,
+                                  const Reader &fragment, size_t len, const FragmentHeader &fh,
+                                  uint8_t nxt, const Chain &chain, uint64_t &reassembledIn)
+{
+    // Like Wireshark: not inside an ICMPv6 error's quoted packet, and only with every byte the
+    // payload length claims captured (a cut capture or a lying length is not joined).
+    if (!d.prefs.ipDefragment || d.columnsFrozen() || len == 0 || !fragment.has(0, len))
+        return false;
+    auto &state = d.session().state<Ipv6Fragments>();
+    const FragmentKey key = FragmentKey::ipv6(r.ptr(8, 16), r.ptr(24, 16), fh.ident);
+    const Frame &frame = d.frame();
+    if (uint64_t(fh.offset) + len > FragmentReassembler::Limits{}.maxDatagramLength) {
+        // Its end is past the largest datagram: never joined (bounded memory), flagged alike
+        // on every visit.
+        Item t = d.addGenerated(ip, s_r[RTooLong], 1);
+        if (t)
+            d.setText(t, "Fragment too long: True");
+        return false;
+    }
+    const ReassembledDatagram *dg = nullptr;
+    if (d.revisit()) {
+        dg = state.reassembler.lookup(frame.number, key);
+    } else {
+        const auto outcome =
+            state.reassembler.add(key, frame.number, frame.tsSec, frame.hasTimestamp, fh.offset,
+                                  {fragment.ptr(0, len), len}, fh.more, d.recording());
+        if (outcome == FragmentReassembler::Outcome::Complete)
+            dg = &state.reassembler.completed();
+    }
+    if (!dg)
+        return false;
+    if (dg->reassembledIn != frame.number) {
+        reassembledIn = dg->reassembledIn;
+        return false;
+    }
+    if (dg->bytes.size() != dg->length) // a revisit after the byte budget dropped them
+        return false;
+    std::string name = "Reassembled IPv6 (";
+    text::appendUInt(name, dg->length);
+    name += " bytes)";
+    const int src = d.addSource(std::move(name), dg->bytes);
+    if (!src)
+        return false;
+    static const FragmentFields fields{
+        s_r[RFragments],     s_r[RFragment], s_r[ROverlap], s_r[ROverlapConflict],
+        s_r[RMultipleTails], s_r[RTooLong],  s_r[RError],   s_r[RFragCount],
+        s_r[RReassembledIn], s_r[RLength],   s_r[RData],
+    };
+    addFragmentTree(d, ip, fields, *dg, src, "IPv6");
+    Dissection::SourceScope scope(d, src);
+    const Reader payload = d.sourceReader(size_t(src));
+    if (nxt == kNoNext) {
+        d.info() = "IPv6 no next header";
+        d.data(payload, parent);
+        return true;
+    }
+    setNetworkLayer(d, r, chain);
+    if (!d.dispatch(Table::IpProto, nxt, payload, parent))
+        d.data(payload, parent);
+    return true;
 }
 
 void dissectIPv6(Dissection &d, const Reader &r, Item parent)
@@ -658,16 +787,32 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
         case kRouting:
             off += dissectRouting(d, p, off, ip, chain, nxt);
             break;
-        case kFragment:
-            if (!dissectFragment(d, p, off, ip, nxt)) {
+        case kFragment: {
+            FragmentHeader fh;
+            if (!dissectFragment(d, p, off, ip, nxt, fh)) {
                 if (chain.finalDst)
                     d.setDestination(Address::make(Address::IPv6, chain.finalDst));
                 d.setLength(ip, 40 + off + 8);
-                d.data(p.sub(off + 8), parent);
+                // Only fragments reach the reassembler, never whole datagrams.
+                uint64_t reassembledIn = 0;
+                const Reader fragment = p.sub(off + 8);
+                const size_t claimed = payloadLen > off + 8 ? payloadLen - off - 8 : 0;
+                if (defragment(d, r, ip, parent, fragment, claimed, fh, nxt, chain, reassembledIn))
+                    return;
+                if (reassembledIn) {
+                    Item in = d.addGenerated(ip, s_r[RReassembledIn], reassembledIn);
+                    if (in) {
+                        std::string label = "Reassembled IPv6 in frame: ";
+                        text::appendUInt(label, reassembledIn);
+                        d.setText(in, std::move(label));
+                    }
+                }
+                d.data(fragment, parent);
                 return;
             }
             off += 8;
             break;
+        }
         }
     }
     d.setLength(ip, 40 + off);
@@ -685,10 +830,7 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
         d.data(upperLayer, parent);
         return;
     }
-    d.net.version = 6;
-    std::memcpy(d.net.src, r.ptr(8, 16), 16);
-    std::memcpy(d.net.dst, chain.finalDst ? chain.finalDst : r.ptr(24, 16), 16);
-    d.net.hopLimit = r.u8(7);
+    setNetworkLayer(d, r, chain);
     if (!d.dispatch(Table::IpProto, nxt, upperLayer, parent))
         d.data(upperLayer, parent);
 }
@@ -699,6 +841,9 @@ void register_ipv6(Registry &reg)
 {
     s_f = reg.addProtocol({"ipv6", "IPv6", "Internet Protocol Version 6"}, kFields);
     s_ei = reg.addFields(kExperts);
+    s_r = reg.addFields(kReassemblyFields);
+    for (int f = 0; f < RFieldCount; ++f)
+        reg.setCrossFrame(s_r[f]); // which fragments joined, and where, depends on the others
     s_hop =
         reg.addProtocol({"ipv6.hopopts", "IPv6 Hop-by-Hop", "IPv6 Hop-by-Hop Option"}, kHopFields);
     s_dst = reg.addProtocol({"ipv6.dstopts", "IPv6 Destination", "Destination Options for IPv6"},

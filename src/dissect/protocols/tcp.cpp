@@ -24,16 +24,21 @@
 //
 // Sequence and acknowledgment numbers are shown relative to each direction's initial
 // sequence number, as Wireshark does by default; the raw values stay in tcp.seq_raw and
-// tcp.ack_raw. Expert analysis (retransmissions, window updates, reassembly) is not done here.
+// tcp.ack_raw. The SEQ/ACK analysis (retransmissions, lost segments, duplicate ACKs, window
+// events, ACK RTTs, bytes in flight), the per-stream times and the conversation completeness
+// come from tcpanalysis.h; a revisit shows what the first pass logged (a FrameLog of results).
 
 #include "checksum.h"
 #include "dissection.h"
+#include "tcpanalysis.h"
 #include "tcpconversations.h"
+#include "tcpreassembly.h"
 #include "textformat.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <type_traits>
 
 namespace pl::proto {
@@ -139,6 +144,21 @@ enum F {
     MpIpv4,
     MpIpv6,
     MpPort,
+    Completeness,
+    TimeRelative,
+    TimeDelta,
+    Analysis,
+    AnalysisFlags,
+    AcksFrame,
+    AckRtt,
+    InitialRtt,
+    BytesInFlight,
+    PushBytesSent,
+    DupAck,
+    DupAckNum,
+    DupAckFrame,
+    Rto,
+    RtoFrame,
     Count
 };
 
@@ -280,6 +300,23 @@ constexpr FieldDef kFields[] = {
     {"tcp.options.mptcp.ipv4", "Advertised IPv4 Address", FieldType::IPv4},
     {"tcp.options.mptcp.ipv6", "Advertised IPv6 Address", FieldType::IPv6},
     {"tcp.options.mptcp.port", "Advertised port", FieldType::UInt16, Base::Dec},
+    // SEQ/ACK analysis (tcpanalysis.h): all from other frames of the conversation.
+    {"tcp.completeness", "Conversation completeness", FieldType::UInt8, Base::Dec},
+    {"tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime},
+    {"tcp.time_delta", "Time since previous frame in this TCP stream", FieldType::RelTime},
+    {"tcp.analysis", "SEQ/ACK analysis", FieldType::None},
+    {"tcp.analysis.flags", "TCP Analysis Flags", FieldType::None},
+    {"tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FieldType::FrameNum},
+    {"tcp.analysis.ack_rtt", "The RTT to ACK the segment was", FieldType::RelTime},
+    {"tcp.analysis.initial_rtt", "iRTT", FieldType::RelTime},
+    {"tcp.analysis.bytes_in_flight", "Bytes in flight", FieldType::UInt32, Base::Dec},
+    {"tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", FieldType::UInt32,
+     Base::Dec},
+    {"tcp.analysis.duplicate_ack", "Duplicate ACK", FieldType::None},
+    {"tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::UInt32, Base::Dec},
+    {"tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FieldType::FrameNum},
+    {"tcp.analysis.rto", "The RTO for this segment was", FieldType::RelTime},
+    {"tcp.analysis.rto_frame", "RTO based on delta from frame", FieldType::FrameNum},
 };
 static_assert(std::size(kFields) == Count);
 
@@ -299,6 +336,22 @@ enum E {
     AckNonzero,
     ChecksumBad,
     UrgentNonzero,
+    // SEQ/ACK analysis, in tcpa::Flag's bit order but for DuplicateAck, whose note uses the
+    // tcp.analysis.duplicate_ack field itself (Wireshark names both the same).
+    EReusedPorts,
+    EFastRetransmission,
+    ESpuriousRetransmission,
+    ERetransmission,
+    ELostSegment,
+    EAckLostSegment,
+    EWindowUpdate,
+    EWindowFull,
+    EKeepAlive,
+    EKeepAliveAck,
+    EZeroWindowProbe,
+    EZeroWindow,
+    EZeroWindowProbeAck,
+    EOutOfOrder,
     ECount
 };
 constexpr FieldDef kExperts[] = {
@@ -318,6 +371,28 @@ constexpr FieldDef kExperts[] = {
     {"tcp.checksum_bad.expert", "Bad checksum", FieldType::None},
     {"tcp.urgent_pointer.non_zero",
      "The urgent pointer field is nonzero while the URG flag is not set", FieldType::None},
+    {"tcp.analysis.reused_ports",
+     "A new tcp session is started with the same ports as an earlier session in this trace",
+     FieldType::None},
+    {"tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission",
+     FieldType::None},
+    {"tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission",
+     FieldType::None},
+    {"tcp.analysis.retransmission", "This frame is a (suspected) retransmission", FieldType::None},
+    {"tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)",
+     FieldType::None},
+    {"tcp.analysis.ack_lost_segment",
+     "ACKed segment that wasn't captured (common at capture start)", FieldType::None},
+    {"tcp.analysis.window_update", "TCP window update", FieldType::None},
+    {"tcp.analysis.window_full", "TCP window specified by the receiver is now completely full",
+     FieldType::None},
+    {"tcp.analysis.keep_alive", "TCP keep-alive segment", FieldType::None},
+    {"tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment", FieldType::None},
+    {"tcp.analysis.zero_window_probe", "TCP Zero Window Probe", FieldType::None},
+    {"tcp.analysis.zero_window", "TCP Zero Window segment", FieldType::None},
+    {"tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe", FieldType::None},
+    {"tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment",
+     FieldType::None},
 };
 static_assert(std::size(kExperts) == ECount);
 FieldBlock s_ei;
@@ -340,6 +415,9 @@ struct Flow
 struct TcpConversation
 {
     Flow flow[2];
+    /// SEQ/ACK analysis state, made on the conversation's first analysed segment (one
+    /// allocation a conversation, none a packet).
+    std::unique_ptr<tcpa::Analyzer> analysis;
 };
 
 using TcpConversations = ConversationTable<TcpConversation>;
@@ -348,7 +426,7 @@ using TcpConversations = ConversationTable<TcpConversation>;
 struct TcpSnapshot
 {
     uint32_t index;
-    TcpConversation conversation;
+    Flow flow[2];
     int8_t dir;
 };
 
@@ -361,6 +439,9 @@ struct Segment
     bool mssSeen = false;
     bool mptcp = false;
     int8_t wsShift = -1;
+    uint8_t sackCount = 0; ///< raw SACK edges for the SEQ/ACK analysis (4 blocks at most)
+    uint32_t sackLe[4] = {};
+    uint32_t sackRe[4] = {};
     text::StringAppender *info = nullptr; ///< where option summaries go (" MSS=1460")
     std::string summary;                  ///< "Options: (N bytes), ..." tail, tree mode only
 };
@@ -897,6 +978,10 @@ void dissectOptions(Dissection &d, Item tcp, const Reader &o, Segment &s)
             for (size_t b = 0; b < blocks; ++b) {
                 const size_t q = pos + 2 + b * 8;
                 const uint32_t le = o.u32(q) - s.sackBase, re = o.u32(q + 4) - s.sackBase;
+                if (s.sackCount < 4) {
+                    s.sackLe[s.sackCount] = le + s.sackBase;
+                    s.sackRe[s.sackCount++] = re + s.sackBase;
+                }
                 s.info->put(" SLE=");
                 s.info->putUInt(le);
                 s.info->put(" SRE=");
@@ -1023,6 +1108,191 @@ void addResetCause(Dissection &d, Item tcp, const Reader &payload)
     d.addString(tcp, s_f[ResetCause], payload, 0, n, std::move(s));
 }
 
+/// [Conversation completeness: Complete, WITH_DATA (31)]
+void addCompleteness(Dissection &d, Item tcp, uint8_t bits)
+{
+    using namespace tcpa;
+    if (!tcp && !d.interest())
+        return;
+    Item it = d.addGenerated(tcp, s_f[Completeness], bits);
+    label(d, it, [&] {
+        std::string_view name;
+        if ((bits & (CSyn | CSynAck | CAck)) == (CSyn | CSynAck | CAck) && (bits & (CFin | CRst)))
+            name = (bits & CData) ? "Complete, WITH_DATA" : "Complete, NO_DATA";
+        else if (bits == CSyn)
+            name = "Incomplete, SYN_SENT";
+        else if (bits == (CSyn | CSynAck))
+            name = "Incomplete, CLIENT_ESTABLISHED";
+        else if (bits == (CSyn | CSynAck | CAck))
+            name = "Incomplete, ESTABLISHED";
+        else if (bits == (CSyn | CSynAck | CAck | CData))
+            name = "Incomplete, DATA";
+        else
+            name = "Incomplete";
+        return "Conversation completeness: " + std::string(name) + " (" + text::uintString(bits) +
+               ")";
+    });
+}
+
+/// Each analysis flag's expert note and Info prefix, in tcpa::Flag's bit order.
+struct AnalysisNote
+{
+    Severity severity;
+    ExpertGroup group;
+    std::string_view message;
+    std::string_view prefix; ///< the Info column's "[TCP ...] "; empty: none
+};
+constexpr AnalysisNote kAnalysisNotes[] = {
+    {Severity::Note, ExpertGroup::Sequence,
+     "A new tcp session is started with the same ports as an earlier session in this trace",
+     "[TCP Port numbers reused] "},
+    {Severity::Note, ExpertGroup::Sequence, "This frame is a (suspected) fast retransmission",
+     "[TCP Fast Retransmission] "},
+    {Severity::Note, ExpertGroup::Sequence, "This frame is a (suspected) spurious retransmission",
+     "[TCP Spurious Retransmission] "},
+    {Severity::Note, ExpertGroup::Sequence, "This frame is a (suspected) retransmission",
+     "[TCP Retransmission] "},
+    {Severity::Warning, ExpertGroup::Sequence,
+     "Previous segment(s) not captured (common at capture start)",
+     "[TCP Previous segment not captured] "},
+    {Severity::Warning, ExpertGroup::Sequence,
+     "ACKed segment that wasn't captured (common at capture start)", "[TCP ACKed unseen segment] "},
+    {Severity::Chat, ExpertGroup::Sequence, "TCP window update", "[TCP Window Update] "},
+    {Severity::Warning, ExpertGroup::Sequence,
+     "TCP window specified by the receiver is now completely full", "[TCP Window Full] "},
+    {Severity::Note, ExpertGroup::Sequence, "TCP keep-alive segment", "[TCP Keep-Alive] "},
+    {Severity::Note, ExpertGroup::Sequence, "ACK to a TCP keep-alive segment",
+     "[TCP Keep-Alive ACK] "},
+    {Severity::Note, ExpertGroup::Sequence, "Duplicate ACK", ""}, // text and prefix built
+    {Severity::Note, ExpertGroup::Sequence, "TCP Zero Window Probe", "[TCP ZeroWindowProbe] "},
+    {Severity::Warning, ExpertGroup::Sequence, "TCP Zero Window segment", "[TCP ZeroWindow] "},
+    {Severity::Note, ExpertGroup::Sequence, "ACK to a TCP Zero Window Probe",
+     "[TCP ZeroWindowProbeAck] "},
+    {Severity::Warning, ExpertGroup::Sequence, "This frame is a (suspected) out-of-order segment",
+     "[TCP Out-Of-Order] "},
+};
+static_assert(std::size(kAnalysisNotes) == EOutOfOrder - EReusedPorts + 2); // + DuplicateAck
+
+/// The [Timestamps] and [SEQ/ACK analysis] subtrees and the Info prefixes of one segment.
+void addAnalysis(Dissection &d, Item tcp, const Reader &r, const tcpa::Result &a)
+{
+    using tcpa::Result;
+    if (!tcp && !d.interest())
+        return; // summary fast path: nothing is kept, and the times cost divisions
+    const auto relTime = [&](Item parent, int f, int64_t ns) {
+        // RelTime: whole seconds and nanoseconds, negative seconds for a negative time.
+        int64_t sec = ns / 1000000000;
+        int64_t nsec = ns % 1000000000;
+        if (nsec < 0) {
+            nsec += 1000000000;
+            --sec;
+        }
+        return d.addGenerated(parent, s_f[f], uint64_t(sec), uint32_t(nsec));
+    };
+    if (a.has & Result::HasTimes) {
+        Item ts = tcp ? d.addText(tcp, r, 0, 0, "[Timestamps]") : Item{};
+        relTime(ts, TimeRelative, a.timeRelative);
+        relTime(ts, TimeDelta, a.timeDelta);
+    }
+    if (!(a.has & Result::HasAnalysis))
+        return;
+    Item an = d.addGenerated(tcp, s_f[Analysis], 0);
+    label(d, an, "SEQ/ACK analysis"); // a custom label: the brackets of a generated item
+    if (a.has & Result::HasAcks) {
+        d.addGenerated(an, s_f[AcksFrame], a.acksFrame);
+        relTime(an, AckRtt, a.ackRtt);
+    }
+    if (a.has & Result::HasIrtt)
+        relTime(an, InitialRtt, a.irtt);
+    if (a.has & Result::HasBif) {
+        d.addGenerated(an, s_f[BytesInFlight], a.bytesInFlight);
+        d.addGenerated(an, s_f[PushBytesSent], a.pushBytesSent);
+    }
+    if (!a.flags)
+        return;
+    Item fl = d.addGenerated(an, s_f[AnalysisFlags], 0);
+    label(d, fl, "TCP Analysis Flags");
+    for (int bit = 0; bit < int(std::size(kAnalysisNotes)); ++bit) {
+        if (!(a.flags & (1u << bit)))
+            continue;
+        const AnalysisNote &n = kAnalysisNotes[bit];
+        if ((1u << bit) == tcpa::DuplicateAck) {
+            label(d, d.addGenerated(fl, s_f[DupAck], 0), "This is a TCP duplicate ack");
+            continue; // its number, frame and note follow the flags
+        }
+        // The flags after DuplicateAck have their expert field one place earlier.
+        const int e = EReusedPorts + bit - ((1u << bit) > tcpa::DuplicateAck ? 1 : 0);
+        d.expert(fl, r, 0, 0, n.severity, n.group, n.message, 0, s_ei[e]);
+        if ((1u << bit) == tcpa::Retransmission && (a.has & Result::HasRto)) {
+            relTime(fl, Rto, a.rto);
+            d.addGenerated(fl, s_f[RtoFrame], a.rtoFrame);
+        }
+    }
+    if (a.flags & tcpa::DuplicateAck) {
+        d.addGenerated(an, s_f[DupAckNum], a.dupAckNum);
+        Item df = d.addGenerated(an, s_f[DupAckFrame], a.dupAckFrame);
+        if (df || d.interest()) { // the message is built only for somebody who reads it
+            std::string msg = "Duplicate ACK (#" + text::uintString(a.dupAckNum) + ")";
+            d.expert(df, r, 0, 0, Severity::Note, ExpertGroup::Sequence, msg, 0, s_f[DupAck]);
+        }
+    }
+}
+
+tcpa::Segment analysisSegment(const Dissection &d, uint32_t seq, uint32_t ack, uint32_t len,
+                              uint32_t window, uint16_t flags)
+{
+    tcpa::Segment seg;
+    const Frame &fr = d.frame();
+    seg.frame = fr.number;
+    // Unsigned: a hostile file's timestamps may be anywhere; differences wrap, never trap.
+    seg.time = fr.hasTimestamp ? int64_t(uint64_t(fr.tsSec) * 1000000000u + fr.tsNsec) : 0;
+    seg.seq = seq;
+    seg.ack = ack;
+    seg.len = len;
+    seg.window = window;
+    seg.flags = flags;
+    return seg;
+}
+
+/// Puts the analysis notes in front of the Info column when the segment's dissection ends:
+/// after the payload's dissector, which may rewrite the column (Wireshark keeps them behind a
+/// column fence: "[TCP Previous segment not captured] Continuation").
+class AnalysisInfoPrefix
+{
+public:
+    AnalysisInfoPrefix(Dissection &d, const tcpa::Result *a)
+        : m_d(d), m_a(a && a->flags && d.columns() && !d.columnsFrozen() ? a : nullptr)
+    {
+    }
+    ~AnalysisInfoPrefix()
+    {
+        if (!m_a)
+            return;
+        // Each note goes in front of the ones before it, as Wireshark prepends them.
+        std::string prefix;
+        for (int bit = 0; bit < int(std::size(kAnalysisNotes)); ++bit) {
+            const uint16_t f = uint16_t(1u << bit);
+            if (!(m_a->flags & f))
+                continue;
+            if (f == tcpa::Retransmission &&
+                (m_a->flags & (tcpa::FastRetransmission | tcpa::SpuriousRetransmission)))
+                continue; // the more precise note says it
+            if (f == tcpa::DuplicateAck)
+                prefix.insert(0, "[TCP Dup ACK " + text::uintString(m_a->dupAckFrame) + "#" +
+                                     text::uintString(m_a->dupAckNum) + "] ");
+            else
+                prefix.insert(0, kAnalysisNotes[bit].prefix);
+        }
+        m_d.info().insert(0, prefix);
+    }
+    AnalysisInfoPrefix(const AnalysisInfoPrefix &) = delete;
+    AnalysisInfoPrefix &operator=(const AnalysisInfoPrefix &) = delete;
+
+private:
+    Dissection &m_d;
+    const tcpa::Result *m_a;
+};
+
 void dissectTcp(Dissection &d, const Reader &r, Item parent)
 {
     d.setProtocol("TCP");
@@ -1074,12 +1344,17 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     TcpConversations::Entry *conv = nullptr;
     TcpConversations::Entry revisited; // the first pass's view, when this frame comes again
     int dir = 0;
+    bool reusedPorts = false; // a SYN that starts a new conversation on the same ports
+    // The SEQ/ACK analysis of this segment: on a revisit the first pass's, logged.
+    auto &analysisLog = d.session().state<FrameLog<tcpa::Result>>();
+    const tcpa::Result *analysis = nullptr;
     if (!quoted) {
         auto &log = d.session().state<FrameLog<TcpSnapshot>>();
         const TcpSnapshot *logged = d.logged(log);
         if (logged) {
             revisited.index = logged->index;
-            revisited.data = logged->conversation;
+            revisited.data.flow[0] = logged->flow[0];
+            revisited.data.flow[1] = logged->flow[1];
             dir = logged->dir;
             conv = &revisited;
         } else {
@@ -1091,8 +1366,10 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
             // A new SYN with another initial sequence number reuses the ports for a new
             // connection: a new stream, as in Wireshark.
             const Flow &f = conv->data.flow[dir];
-            if (!created && (flags & (kSyn | kAck)) == kSyn && f.baseSet && f.base != seqRaw)
+            if (!created && (flags & (kSyn | kAck)) == kSyn && f.baseSet && f.base != seqRaw) {
                 conv = &table.restart(key);
+                reusedPorts = true;
+            }
             if (!shortSegment) {
                 Flow &fwd = conv->data.flow[dir];
                 Flow &rev = conv->data.flow[1 - dir];
@@ -1110,7 +1387,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                 }
             }
             if (d.recording())
-                log.record(d.frame().number, {conv->index, conv->data, int8_t(dir)});
+                log.record(d.frame().number,
+                           {conv->index, {conv->data.flow[0], conv->data.flow[1]}, int8_t(dir)});
         }
     }
 
@@ -1124,6 +1402,21 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
 
     if (conv)
         d.addGenerated(tcp, s_f[Stream], conv->index);
+    if (conv) {
+        if (d.revisit())
+            analysis = d.logged(analysisLog);
+        else if (!conv->data.analysis)
+            conv->data.analysis = std::make_unique<tcpa::Analyzer>();
+        // The bits of the frames before this one.
+        // (tshark counts a SYN that reuses the ports at once.)
+        const uint8_t complete =
+            analysis ? analysis->completeness
+            : conv->data.analysis
+                ? uint8_t(conv->data.analysis->completeness() | (reusedPorts ? tcpa::CSyn : 0))
+                : 0;
+        if (analysis || !d.revisit())
+            addCompleteness(d, tcp, complete);
+    }
     if (hlen >= 20 && !shortSegment)
         d.addGenerated(tcp, s_f[Len], segLen);
     else if (hlen < 20)
@@ -1342,6 +1635,17 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     }
 
     if (shortSegment) {
+        // tshark still counts the segment in the stream's times (its [Timestamps] follow an
+        // Options item we cannot show: the bytes are missing).
+        tcpa::Result times;
+        if (conv && !d.revisit() && conv->data.analysis) {
+            times = conv->data.analysis->timesOnly(analysisSegment(d, seqRaw, ackRaw, 0, 0, flags));
+            analysis = &times;
+            if (d.recording())
+                analysisLog.record(d.frame().number, times);
+        }
+        if (analysis)
+            addAnalysis(d, tcp, r, *analysis);
         // Wireshark reads the options the header claims and fails past the segment's end.
         d.addBytes(tcp, s_f[Options], r, 20, hlen - 20); // throws: past the reported end
         return;
@@ -1365,6 +1669,23 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         f.wsShift = s.wsShift;
     }
 
+    tcpa::Result fresh;
+    if (conv && !d.revisit() && conv->data.analysis) {
+        tcpa::Segment seg = analysisSegment(d, seqRaw, ackRaw, segLen, calcWindow, flags);
+        seg.sackCount = s.sackCount;
+        std::copy(std::begin(s.sackLe), std::end(s.sackLe), seg.sackLe);
+        std::copy(std::begin(s.sackRe), std::end(s.sackRe), seg.sackRe);
+        seg.reusedPorts = reusedPorts;
+        fresh = conv->data.analysis->analyze(seg, dir);
+        analysis = &fresh;
+        if (d.recording())
+            analysisLog.record(d.frame().number, fresh);
+    }
+    if (analysis)
+        addAnalysis(d, tcp, r, *analysis);
+    // Declared after `info`, so it runs first at the end: the appender's last flush appends.
+    AnalysisInfoPrefix infoPrefix(d, analysis);
+
     if (segLen == 0)
         return;
     info.flush(); // the payload's dissector may write the column
@@ -1378,9 +1699,16 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         label(d, pl, [&] { return "TCP payload (" + text::uintString(segLen) + " bytes)"; });
     }
     d.transport = {6, sport, dport, conv ? conv->index : 0};
-    if (!d.dispatchPorts(Table::TcpPort, sport, dport, payload, parent) &&
-        !d.tryHeuristics(Table::TcpPort, payload, parent))
-        d.data(payload, parent);
+    TcpPayloadContext pc;
+    pc.tcp = tcp;
+    pc.parent = parent;
+    pc.srcPort = sport;
+    pc.dstPort = dport;
+    pc.tracked = conv != nullptr;
+    pc.stream = conv ? conv->index : 0;
+    pc.direction = uint8_t(dir);
+    pc.seq = seqRaw + ((flags & kSyn) ? 1 : 0); // a SYN takes the first number
+    dissectTcpPayload(d, payload, pc);
 }
 
 } // namespace
@@ -1392,7 +1720,18 @@ void register_tcp(Registry &reg)
     // initial sequence number (SACK edges too), the window scale from the SYNs.
     for (int f : {Stream, Seq, NxtSeq, Ack, SackLe, SackRe, WinSize, WinScale})
         reg.setCrossFrame(s_f[f]);
+    for (int f = Completeness; f < Count; ++f)
+        reg.setCrossFrame(s_f[f]);
     s_ei = reg.addFields(kExperts);
+    for (int e = EReusedPorts; e <= EOutOfOrder; ++e)
+        reg.setCrossFrame(s_ei[e]);
+    // The analysis notes are expert items: whether a frame has one (and which) depends on
+    // the frames before it. (expert.cpp registers these first: the file list is sorted.)
+    for (std::string_view f :
+         {"_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"}) {
+        if (const FieldId id = reg.findField(f); id >= 0)
+            reg.setCrossFrame(id);
+    }
     s_mptcp = reg.addProtocol({"mptcp", "MPTCP", "Multipath Transmission Control Protocol"}, {})
                   .protocol();
     reg.addDissector(Table::IpProto, 6, dissectTcp);
