@@ -187,6 +187,21 @@ public:
     }
     Item addString(Item parent, FieldId f, const Reader &r, size_t at, size_t len,
                    std::string value);
+    /// An AbsTime/RelTime field read from (or computed over) bytes: `sec` and `nsec` as the
+    /// caller decoded them (NTP, ICMP data time stamps).
+    Item addTime(Item parent, FieldId f, const Reader &r, size_t at, size_t len, int64_t sec,
+                 uint32_t nsec)
+    {
+        r.require(at, len);
+        if (parent) {
+            const Item it = append(parent, f, r.frameOffset(at), len, uint64_t(sec));
+            m_tree.node(it.index).aux = nsec;
+            return it;
+        }
+        if (m_interest) [[unlikely]]
+            collectOutOfLine(f, r.frameOffset(at), len, uint64_t(sec), nsec);
+        return {};
+    }
     /// A generated string field (no bytes): build `value` only when wants(f).
     Item addGeneratedString(Item parent, FieldId f, std::string value, bool bracketed = true);
     /// A label without a field (`Options: (20 bytes)`).

@@ -109,14 +109,14 @@ private slots:
         QCOMPARE(rst.background, c16(42148, 0, 0));
         QCOMPARE(rst.foreground, c16(65535, 64764, 40092));
         // Rules over our fields stay enabled...
-        for (const char *ours : {"ARP", "ICMP", "TCP RST", "TCP", "UDP"})
+        for (const char *ours : {"Bad TCP", "ARP", "ICMP", "TCP RST", "TCP", "UDP"})
             QVERIFY2(rules[n.indexOf(QLatin1String(ours))].enabled, ours);
         // ...those over fields we do not have are kept disabled and each one is reported.
-        const ColoringRule &bad = rules[n.indexOf(QStringLiteral("Bad TCP"))];
+        const ColoringRule &bad = rules[n.indexOf(QStringLiteral("HSRP State Change"))];
         QVERIFY(!bad.enabled);
-        QVERIFY2(error.contains(QStringLiteral("Line 2: rule \"Bad TCP\" disabled")),
+        QVERIFY2(error.contains(QStringLiteral("Line 3: rule \"HSRP State Change\" disabled")),
                  qPrintable(error));
-        QVERIFY(error.contains(QStringLiteral("tcp.analysis.flags")));
+        QVERIFY(error.contains(QStringLiteral("hsrp.state")));
         int disabled = 0;
         for (const ColoringRule &r : rules)
             disabled += r.enabled ? 0 : 1;

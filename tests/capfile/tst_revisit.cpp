@@ -1,7 +1,8 @@
 // The detail tree is dissected again, on demand, whenever a user selects a packet: any frame,
 // in any order, long after the first pass. Its dissection must equal the first pass's, even
 // where a protocol keeps state across frames (relative TCP sequence numbers, stream indexes,
-// time deltas, ICMP request/reply matching).
+// time deltas, ICMP request/reply matching). Only what the first pass cannot know yet may be
+// added: the frame that completes a reassembly, a query's response.
 
 #include "capfile/capturefilereader.h"
 #include "corpusfiles.h"
@@ -9,7 +10,24 @@
 #include "dissect/print/treetext.h"
 
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
+
+namespace {
+
+/// What only a revisit can know, as `tshark -2` shows it and one pass cannot: the frame that
+/// completes a reassembly, named on the fragments and segments before it, and a DNS query's
+/// response. Removed from the text of a revisit before comparing.
+std::string withoutLaterFrames(const std::string &text)
+{
+    static const QRegularExpression later(
+        QStringLiteral("^ *\\[(Reassembled (PDU|IPv4|IPv6) in frame|Response In): \\d+\\]\\n|"
+                       " \\[Reassembled in #\\d+\\]"),
+        QRegularExpression::MultilineOption);
+    return QString::fromStdString(text).remove(later).toStdString();
+}
+
+} // namespace
 
 class TestRevisit : public QObject
 {
@@ -55,6 +73,7 @@ private slots:
             std::string text;
             pl::print::appendTreeText(text, d);
             text += d.infoColumn();
+            text = withoutLaterFrames(text);
             if (text != firstPass[i])
                 QFAIL(qPrintable(
                     QStringLiteral("frame %1 differs when dissected again:\n--- first "

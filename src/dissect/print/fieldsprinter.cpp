@@ -55,6 +55,18 @@ bool FieldsOptions::set(const std::string &option, std::string &error)
     return ok;
 }
 
+namespace {
+
+bool onlyNone(const Registry &reg, std::string_view name)
+{
+    for (FieldId id : reg.fieldsNamed(name))
+        if (reg.field(id).type != FieldType::None)
+            return false;
+    return true;
+}
+
+} // namespace
+
 FieldsPrinter::FieldsPrinter(std::vector<std::string> fields, FieldsOptions options)
     : m_names(std::move(fields)), m_options(options)
 {
@@ -96,8 +108,10 @@ void FieldsPrinter::appendRow(std::string &out, const Dissection &d)
             return;
         for (uint16_t col : m_columnsOf[size_t(n.field)]) {
             std::string value;
-            // tshark prints a present field without a value (FT_NONE) as 1.
-            if (d.registry().field(n.field).type == FieldType::None)
+            // tshark prints a present field without a value (FT_NONE) as 1; a name that
+            // also has a typed field (dhcp.server: a string, or "not given") prints empty.
+            const FieldDef &def = d.registry().field(n.field);
+            if (def.type == FieldType::None && onlyNone(d.registry(), def.abbrev))
                 value = "1";
             else
                 fieldformat::appendValue(value, d.registry(), tree, i, d.nodeData(n));

@@ -37,6 +37,11 @@ void dissectData(Dissection &d, const Reader &r, Item parent)
 void register_data(Registry &reg)
 {
     s_f = reg.addProtocol({"data", "Data", "Data"}, kFields);
+    // Whether bytes are left as data can depend on earlier frames: a heuristic that took the
+    // conversation (TLS, QUIC) claims what it would not recognise alone.
+    reg.setCrossFrame(s_f.protocol());
+    for (int f = 0; f < Count; ++f)
+        reg.setCrossFrame(s_f[f]);
     reg.addDissector(Table::Core, CoreData, dissectData);
 }
 

@@ -38,7 +38,13 @@ constexpr FieldDef kMalformedFields[] = {
 
 void register_expert(Registry &reg)
 {
-    reg.addProtocol({"_ws.expert", "Expert", "Expert Info"}, kExpertFields);
+    const FieldBlock expert =
+        reg.addProtocol({"_ws.expert", "Expert", "Expert Info"}, kExpertFields);
+    // Many notes come from state across frames (TCP analysis, DNS retransmissions): whether a
+    // frame has one, and which, depends on the frames before it.
+    reg.setCrossFrame(expert.protocol());
+    for (int f = 0; f < int(std::size(kExpertFields)); ++f)
+        reg.setCrossFrame(expert[f]);
     reg.addProtocol({"_ws.malformed", "Malformed", "Malformed Packet"}, kMalformedFields);
     reg.addProtocol({"_ws.short", "Short", "Short Frame"}, {});
 }

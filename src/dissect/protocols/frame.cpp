@@ -279,6 +279,8 @@ void register_frame(Registry &reg)
     // Measured from the previous / first frame the session saw.
     for (int f : {TimeDelta, TimeDeltaDisplayed, TimeRelative})
         reg.setCrossFrame(s_f[f]);
+    // The layers above TCP/UDP can depend on earlier frames (a conversation a heuristic took).
+    reg.setCrossFrame(s_f[Protocols]);
     s_comments = reg.addProtocol({"pkt_comment", "Packet comments", "Packet comments"}, {});
     reg.addDissector(Table::Core, CoreFrame, dissectFrame);
 }

@@ -489,6 +489,7 @@ bool parseChunkSize(std::string_view v, uint32_t &out)
 
 struct PendingRequest
 {
+    uint32_t number = 0; // http.request_number
     uint64_t frame = 0;
     uint64_t prevRequest = 0;
     int64_t sec = 0;
@@ -503,6 +504,8 @@ struct HttpConversation
     uint32_t responses = 0;
     uint64_t lastRequest = 0;
     uint64_t lastResponse = 0;
+    uint32_t lastAnswered = 0;      // the number of the last request answered
+    uint64_t lastAnsweredFrame = 0; // and the frame of its response
     std::array<PendingRequest, kPending> pending;
     size_t head = 0;
     size_t count = 0;
@@ -577,6 +580,7 @@ void pair(Dissection &d, Message &m, Pairing &out, bool haveUri)
         }
         PendingRequest &p = c.pending[(c.head + c.count) % kPending];
         ++c.count;
+        p.number = out.number;
         p.frame = f.number;
         p.prevRequest = c.lastRequest;
         p.sec = f.tsSec;
@@ -586,22 +590,29 @@ void pair(Dissection &d, Message &m, Pairing &out, bool haveUri)
         if (haveUri)
             appendFullUri(p.uri, m);
         c.lastRequest = f.number;
-    } else {
+    } else if (c.count == 0) { // a response to no request seen
         out.number = ++c.responses;
         out.prevResponse = c.lastResponse;
         c.lastResponse = f.number;
-        if (c.count > 0) {
-            const PendingRequest &p = c.pending[c.head];
-            out.requestIn = p.frame;
-            out.prevRequest = p.prevRequest;
-            timeDifference(f.tsSec, f.tsNsec, p.sec, p.nsec, out.sec, out.nsec);
-            if (d.wants(s_f[ResponseForUri]) || d.recording())
-                out.uri = p.uri;
-            // An interim 1xx answer leaves the request waiting for its final response.
-            if (m.code < 100 || m.code >= 200 || m.code == 101) {
-                c.head = (c.head + 1) % kPending;
-                --c.count;
-            }
+    } else {
+        // Wireshark 4.0 answers the latest request (it does not track pipelining): the
+        // response takes that request's number, and the previous response is the previous
+        // request's, if it was answered.
+        ++c.responses;
+        c.lastResponse = f.number;
+        const PendingRequest &p = c.pending[(c.head + c.count - 1) % kPending];
+        out.number = p.number;
+        out.requestIn = p.frame;
+        out.prevRequest = p.prevRequest;
+        out.prevResponse = c.lastAnswered + 1 == p.number ? c.lastAnsweredFrame : 0;
+        timeDifference(f.tsSec, f.tsNsec, p.sec, p.nsec, out.sec, out.nsec);
+        if (d.wants(s_f[ResponseForUri]) || d.recording())
+            out.uri = p.uri;
+        // An interim 1xx answer leaves the request waiting for its final response.
+        if (m.code < 100 || m.code >= 200 || m.code == 101) {
+            c.lastAnswered = p.number;
+            c.lastAnsweredFrame = f.number;
+            --c.count;
         }
     }
     if (d.recording())
@@ -1064,7 +1075,8 @@ bool answersHead(Dissection &d)
         return false;
     auto &convs = d.session().state<HttpConversations>().byStream;
     const auto it = convs.find(uint64_t(d.transport.proto) << 32 | d.transport.stream);
-    return it != convs.end() && it->second.count > 0 && it->second.pending[it->second.head].head;
+    return it != convs.end() && it->second.count > 0 &&
+           it->second.pending[(it->second.head + it->second.count - 1) % kPending].head;
 }
 
 /// The first pass over a complete header (through `headerEnd`) for what decides the body's

@@ -34,7 +34,7 @@ namespace {
 enum F {
     Type, Code, Checksum, ChecksumStatus, Unused, Ident, IdentLe, Seq, SeqLe, Mtu, NumAddrs,
     AddrEntrySize, Lifetime, Pointer, RouterAddress, PrefLevel, OrigTs, RecvTs, XmitTs,
-    AddressMask, RedirGw, RespTo, Count,
+    AddressMask, RedirGw, RespTo, DataTime, DataTimeRelative, Count,
 };
 // clang-format on
 
@@ -181,6 +181,8 @@ constexpr FieldDef kFields[] = {
     {"icmp.address_mask", "Address Mask", FieldType::IPv4},
     {"icmp.redir_gw", "Gateway Address", FieldType::IPv4},
     {"icmp.resp_to", "Request frame", FieldType::FrameNum, Base::Dec},
+    {"icmp.data_time", "Timestamp from icmp data", FieldType::AbsTime},
+    {"icmp.data_time_relative", "Timestamp from icmp data (relative)", FieldType::RelTime},
 };
 static_assert(std::size(kFields) == Count);
 
@@ -312,6 +314,35 @@ void addTimestamp(Dissection &d, Item icmp, const Reader &r, size_t at, int fiel
         label += " after midnight UTC)";
     }
     d.setText(it, std::move(label));
+}
+
+/// ping(8) writes the time it sent an echo in the first 8 bytes of its data (seconds and
+/// microseconds, in the sender's byte order). Like Wireshark, those bytes are shown as a time
+/// when either order gives a time within a day of the frame's (true when found).
+bool echoTimestamp(Dissection &d, Item icmp, const Reader &r)
+{
+    if (!r.has(8, 8) || !d.frame().hasTimestamp)
+        return false;
+    const auto frameSec = uint32_t(d.frame().tsSec);
+    auto away = [&](uint32_t sec) { return int32_t(sec - frameSec); }; // 32-bit time wraps
+    auto plausible = [&](uint32_t sec, uint32_t usec) {
+        return away(sec) > -86400 && away(sec) < 86400 && usec < 1000000;
+    };
+    uint32_t sec = r.u32(8), usec = r.u32(12);
+    if (!plausible(sec, usec)) {
+        sec = r.u32le(8);
+        usec = r.u32le(12);
+        if (!plausible(sec, usec))
+            return false;
+    }
+    // The stamp's full seconds: the frame's, moved by the (small) 32-bit difference.
+    const int64_t stampSec = d.frame().tsSec + away(sec);
+    d.addTime(icmp, s_f[DataTime], r, 8, 8, stampSec, usec * 1000);
+    int64_t relSec;
+    uint32_t relNsec;
+    timeDifference(d.frame().tsSec, d.frame().tsNsec, stampSec, usec * 1000, relSec, relNsec);
+    d.flag(d.addTime(icmp, s_f[DataTimeRelative], r, 8, 8, relSec, relNsec), Generated);
+    return true;
 }
 
 /// Echo requests seen so far, for `(request in N)` on replies. Bounded: the oldest entries go
@@ -547,7 +578,7 @@ void dissectIcmp(Dissection &d, const Reader &r, Item parent)
             break;
         case EchoRequest:
         case EchoReply:
-            d.data(r.sub(8), icmp);
+            d.data(r.sub(echoTimestamp(d, icmp, r) ? 16 : 8), icmp);
             break;
         default:
             break;

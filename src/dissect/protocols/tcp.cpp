@@ -1698,6 +1698,10 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         Item pl = d.addBytes(tcp, s_f[Payload], payload, 0, payload.captured());
         label(d, pl, [&] { return "TCP payload (" + text::uintString(segLen) + " bytes)"; });
     }
+    // tshark's default (tcp.no_subdissector_on_error): the payload of a retransmission or an
+    // out-of-order segment is not handed on; it is shown as TCP payload only.
+    if (analysis && (analysis->flags & (tcpa::Retransmission | tcpa::OutOfOrder)))
+        return;
     d.transport = {6, sport, dport, conv ? conv->index : 0};
     TcpPayloadContext pc;
     pc.tcp = tcp;
@@ -1725,13 +1729,6 @@ void register_tcp(Registry &reg)
     s_ei = reg.addFields(kExperts);
     for (int e = EReusedPorts; e <= EOutOfOrder; ++e)
         reg.setCrossFrame(s_ei[e]);
-    // The analysis notes are expert items: whether a frame has one (and which) depends on
-    // the frames before it. (expert.cpp registers these first: the file list is sorted.)
-    for (std::string_view f :
-         {"_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"}) {
-        if (const FieldId id = reg.findField(f); id >= 0)
-            reg.setCrossFrame(id);
-    }
     s_mptcp = reg.addProtocol({"mptcp", "MPTCP", "Multipath Transmission Control Protocol"}, {})
                   .protocol();
     reg.addDissector(Table::IpProto, 6, dissectTcp);

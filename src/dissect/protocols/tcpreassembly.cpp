@@ -80,6 +80,7 @@ struct SegmentLog
     uint32_t held = kNone;
     uint32_t heldAt = 0;
     bool continued = false; ///< the whole payload went on with an earlier message
+    bool asked = false;     ///< ... and its dissector, tried on it, asked for more
     bool retransmitted = false;
 };
 
@@ -249,6 +250,13 @@ void revisit(Dissection &d, const Reader &payload, const TcpPayloadContext &c, T
         if (const uint64_t in = st.pdus[rec.held].completedIn)
             d.addGenerated(c.tcp, s_f[ReassembledIn], in);
         addSegmentData(d, c, payload, 0, len);
+        if (rec.asked) { // the first pass tried the dissector: it wrote Info and asked again
+            const Pdu &p = st.pdus[rec.held];
+            const Dissection::Checkpoint before = d.checkpoint();
+            if (!p.bytes.empty())
+                dissectPdu(d, p, c, true);
+            d.rollback(before);
+        }
         d.info() += " [TCP segment of a reassembled PDU]";
         return;
     }
@@ -331,6 +339,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
                                    : p.bytes.size() + std::min(asked.more, kMaxPduBytes);
                     rec.held = id;
                     rec.continued = true;
+                    rec.asked = true;
                     d.info() += " [TCP segment of a reassembled PDU]";
                     if (d.recording())
                         st.log.record(d.frame().number, rec);
