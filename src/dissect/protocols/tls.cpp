@@ -1268,7 +1268,8 @@ void dissectHandshakes(Ctx &c, Item rec, uint16_t shown, const Reader &r, size_t
             Item hs = d.addUInt(rec, s_f[Handshake], r, at, left);
             const std::string what = "Handshake Protocol: " + std::string(name) + " (fragment)";
             label(d, hs, what);
-            label(d, rec, recordLabel(shown, what));
+            if (rec) // the label is built only for the tree
+                label(d, rec, recordLabel(shown, what));
             if (c.d.columns())
                 appendInfo(c, "[" + std::string(name) + " Fragment]");
             return;
@@ -1276,7 +1277,10 @@ void dissectHandshakes(Ctx &c, Item rec, uint16_t shown, const Reader &r, size_t
         if (first && (c.conv.ccs[c.fromServer] || name.empty() || left < 4 || len > left - 4)) {
             Item hs = d.addUInt(rec, s_f[Handshake], r, at, left);
             label(d, hs, "Handshake Protocol: Encrypted Handshake Message");
-            label(d, rec, recordLabel(shown, "Handshake Protocol: Encrypted Handshake Message"));
+            if (rec) // the label is built only for the tree
+                if (rec)
+                    label(d, rec,
+                          recordLabel(shown, "Handshake Protocol: Encrypted Handshake Message"));
             appendInfo(c, "Encrypted Handshake Message");
             return;
         }
@@ -1363,7 +1367,8 @@ size_t dissectRecord(Ctx &c, Item tls, const Reader &r, size_t at)
     const size_t body = at + 5, end = body + len;
     switch (type) {
     case kCcs: {
-        label(d, rec, recordLabel(shown, "Change Cipher Spec Protocol: Change Cipher Spec"));
+        if (rec) // the label is built only for the tree
+            label(d, rec, recordLabel(shown, "Change Cipher Spec Protocol: Change Cipher Spec"));
         Item ccs = d.addUInt(rec, s_f[ChangeCipherSpec], r, body, len);
         appendInfo(c, "Change Cipher Spec");
         if (c.conv.version != kTls13)
@@ -1385,13 +1390,15 @@ size_t dissectRecord(Ctx &c, Item tls, const Reader &r, size_t at)
             alert += ", Description: ";
             alert += descName;
             alert += ')';
-            label(d, rec, recordLabel(shown, alert));
+            if (rec) // the label is built only for the tree
+                label(d, rec, recordLabel(shown, alert));
             appendInfo(c, alert);
             Item msg = d.addUInt(rec, s_f[AlertMessage], r, body, 2);
             d.addUInt(msg, s_f[AlertLevel], r, body, 1);
             d.addUInt(msg, s_f[AlertDesc], r, body + 1, 1);
         } else {
-            label(d, rec, recordLabel(shown, "Encrypted Alert"));
+            if (rec) // the label is built only for the tree
+                label(d, rec, recordLabel(shown, "Encrypted Alert"));
             appendInfo(c, "Encrypted Alert");
             Item msg = d.addUInt(rec, s_f[AlertMessage], r, body, len);
             label(d, msg, "Alert Message: Encrypted Alert");
@@ -1409,17 +1416,19 @@ size_t dissectRecord(Ctx &c, Item tls, const Reader &r, size_t at)
             app = lo == 443 ? kAppHttp : lo == 3306 ? kAppMysql : kAppNone;
         }
         const std::string_view an = appName(app);
-        label(d, rec,
-              recordLabel(shown, "Application Data Protocol: " +
-                                     std::string(an.empty() ? "Application Data" : an)));
+        if (rec)
+            label(d, rec,
+                  recordLabel(shown, "Application Data Protocol: " +
+                                         std::string(an.empty() ? "Application Data" : an)));
         appendInfo(c, "Application Data");
         d.addBytes(rec, s_f[AppData], r, body, len);
         if (!an.empty() && d.wants(s_f[AppDataProto]))
             d.addGeneratedString(rec, s_f[AppDataProto], std::string(an));
         break;
     }
-    default: // heartbeat: encrypted once the handshake is done
-        label(d, rec, recordLabel(shown, "Heartbeat"));
+    default:     // heartbeat: encrypted once the handshake is done
+        if (rec) // the label is built only for the tree
+            label(d, rec, recordLabel(shown, "Heartbeat"));
         appendInfo(c, "Heartbeat");
         break;
     }
