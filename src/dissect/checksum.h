@@ -80,4 +80,24 @@ inline std::string badText(uint16_t expected)
     return msg;
 }
 
+/// Wireshark's checksum status values (the `*.checksum.status` fields).
+enum Status : uint8_t { StatusBad = 0, StatusGood = 1, StatusUnverified = 2 };
+
+/// The checksum item's label: "Checksum: 0x1c46 [correct]", "Checksum: 0x1c47 incorrect,
+/// should be 0x1c46", "Checksum: 0x1c46 [unverified]".
+inline std::string itemLabel(uint16_t value, Status status, uint16_t expected)
+{
+    std::string label = "Checksum: ";
+    text::appendHex(label, value, 4);
+    if (status == StatusGood) {
+        label += " [correct]";
+    } else if (status == StatusBad) {
+        label += " incorrect, should be ";
+        text::appendHex(label, expected, 4);
+    } else {
+        label += " [unverified]";
+    }
+    return label;
+}
+
 } // namespace pl::checksum

@@ -3,6 +3,7 @@
 // Test helpers: frames from hex text, dissection in tree mode, and a field lookup that
 // returns value text and byte range, so tests assert what a user sees.
 
+#include "dissect/checksum.h"
 #include "dissect/dissection.h"
 #include "dissect/fieldformat.h"
 
@@ -20,6 +21,15 @@ inline std::vector<uint8_t> hex(const char *text)
         QByteArray(text).replace(' ', "").replace('\n', "").replace('|', "").replace('\t', "");
     const QByteArray bytes = QByteArray::fromHex(clean);
     return std::vector<uint8_t>(bytes.begin(), bytes.end());
+}
+
+/// Writes the header checksum (bytes 10-11) of the IPv4 header of `len` bytes at `ip`.
+inline void setIpv4Checksum(uint8_t *ip, size_t len = 20)
+{
+    ip[10] = ip[11] = 0;
+    const uint16_t c = pl::checksum::finish(pl::checksum::add(0, ip, len));
+    ip[10] = uint8_t(c >> 8);
+    ip[11] = uint8_t(c);
 }
 
 /// Ethernet + IPv4 (10.0.0.`srcHost` → 10.0.0.`dstHost`) + TCP without options, checksums

@@ -35,13 +35,7 @@ Bytes udp4(const Bytes &payload, uint16_t sport = 68, uint16_t dport = 67, int u
     Bytes ip = {
         0x45, 0, uint8_t(total >> 8), uint8_t(total), 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0,
         0,    9};
-    uint32_t sum = 0;
-    for (size_t i = 0; i < 20; i += 2)
-        sum += uint32_t(ip[i] << 8 | ip[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    ip[10] = uint8_t(~sum >> 8);
-    ip[11] = uint8_t(~sum);
+    pltest::setIpv4Checksum(ip.data());
     append(f, ip);
     const size_t ulen = udpLength >= 0 ? size_t(udpLength) : 8 + payload.size();
     append(f, {uint8_t(sport >> 8), uint8_t(sport), uint8_t(dport >> 8), uint8_t(dport),

@@ -21,13 +21,7 @@ std::vector<uint8_t> ipv4(uint8_t proto, const std::vector<uint8_t> &payload)
     ip[2] = uint8_t(total >> 8);
     ip[3] = uint8_t(total);
     ip[9] = proto;
-    uint32_t sum = 0;
-    for (size_t i = 0; i < ip.size(); i += 2)
-        sum += uint32_t(ip[i] << 8 | ip[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    ip[10] = uint8_t(~sum >> 8);
-    ip[11] = uint8_t(~sum);
+    pltest::setIpv4Checksum(ip.data(), ip.size());
     return ip + payload;
 }
 

@@ -19,13 +19,7 @@ Dissected igmp(const char *body, size_t cut = 0)
     const size_t total = ip.size() + msg.size();
     ip[2] = uint8_t(total >> 8);
     ip[3] = uint8_t(total);
-    uint32_t sum = 0;
-    for (size_t i = 0; i < ip.size(); i += 2)
-        sum += uint32_t(ip[i] << 8 | ip[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    ip[10] = uint8_t(~sum >> 8);
-    ip[11] = uint8_t(~sum);
+    pltest::setIpv4Checksum(ip.data(), ip.size());
     b.insert(b.end(), ip.begin(), ip.end());
     b.insert(b.end(), msg.begin(), msg.end());
     const auto wire = uint32_t(b.size());

@@ -41,13 +41,7 @@ Bytes udp4(const Bytes &payload, uint16_t sport = 40000, uint16_t dport = 123, i
                 0,
                 0,
                 1};
-    uint32_t sum = 0;
-    for (size_t i = 0; i < 20; i += 2)
-        sum += uint32_t(ip[i] << 8 | ip[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    ip[10] = uint8_t(~sum >> 8);
-    ip[11] = uint8_t(~sum);
+    pltest::setIpv4Checksum(ip.data());
     f.insert(f.end(), ip.begin(), ip.end());
     const size_t ulen = udpLength >= 0 ? size_t(udpLength) : 8 + payload.size();
     const Bytes udp = {uint8_t(sport >> 8),

@@ -26,13 +26,7 @@ Dissected inGre(const char *pppHex)
     const size_t total = b.size() - 14;
     b[16] = uint8_t(total >> 8);
     b[17] = uint8_t(total);
-    uint32_t sum = 0;
-    for (size_t i = 14; i < 34; i += 2)
-        sum += uint32_t(b[i] << 8 | b[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    b[24] = uint8_t(~sum >> 8);
-    b[25] = uint8_t(~sum);
+    pltest::setIpv4Checksum(b.data() + 14);
     b[38] = uint8_t(ppp.size() >> 8); // GRE payload length
     b[39] = uint8_t(ppp.size());
     return Dissected(std::move(b), 1);

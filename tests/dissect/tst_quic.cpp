@@ -23,13 +23,7 @@ std::vector<uint8_t> udpFrame(const std::vector<uint8_t> &payload, bool toServer
     const size_t total = 28 + payload.size();
     b[2] = uint8_t(total >> 8);
     b[3] = uint8_t(total);
-    uint32_t sum = 0;
-    for (size_t i = 0; i < 20; i += 2)
-        sum += uint32_t(b[i] << 8 | b[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    b[10] = uint8_t(~sum >> 8);
-    b[11] = uint8_t(~sum);
+    pltest::setIpv4Checksum(b.data());
     const uint16_t sport = toServer ? 50000 : port, dport = toServer ? port : 50000;
     const size_t ulen = 8 + payload.size();
     for (uint8_t v : {uint8_t(sport >> 8), uint8_t(sport), uint8_t(dport >> 8), uint8_t(dport),

@@ -143,19 +143,8 @@ void addChecksum(Dissection &d, Item gre, const Reader &r, bool present)
             expected = checksum::finish(s);
         }
     }
-    if (sum) {
-        std::string label = "Checksum: ";
-        text::appendHex(label, value, 4);
-        if (st == Good) {
-            label += " [correct]";
-        } else if (st == Bad) {
-            label += " incorrect, should be ";
-            text::appendHex(label, expected, 4);
-        } else {
-            label += " [unverified]";
-        }
-        d.setText(sum, std::move(label));
-    }
+    if (sum)
+        d.setText(sum, checksum::itemLabel(value, checksum::Status(st), expected));
     if (st == Bad) {
         std::string msg = "Incorrect GRE Checksum [should be ";
         text::appendHex(msg, expected, 4);

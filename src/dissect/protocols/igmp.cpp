@@ -137,19 +137,8 @@ void addChecksum(Dissection &d, Item igmp, const Reader &r)
             expected = checksum::finish(s);
         }
     }
-    if (sum) {
-        std::string label = "Checksum: ";
-        text::appendHex(label, value, 4);
-        if (st == Good) {
-            label += " [correct]";
-        } else if (st == Bad) {
-            label += " incorrect, should be ";
-            text::appendHex(label, expected, 4);
-        } else {
-            label += " [unverified]";
-        }
-        d.setText(sum, std::move(label));
-    }
+    if (sum)
+        d.setText(sum, checksum::itemLabel(value, checksum::Status(st), expected));
     if (st == Bad)
         d.expert(sum, r, 2, 2, Severity::Error, ExpertGroup::Checksum, checksum::badText(expected),
                  BadChecksum, s_ei[BadChecksum_]);
