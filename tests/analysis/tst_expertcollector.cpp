@@ -47,11 +47,17 @@ QString tsharkEscaped(const std::string &message)
 /// "severity|message" -> occurrences.
 using Counts = QMap<QString, int>;
 
+/// The DNS transaction notes only the collector makes (Wireshark 4.0 has fields, no notes).
+bool dnsTransactionNote(const ExpertReport::Summary &s)
+{
+    return s.summary == "DNS query with no response" || s.summary == "DNS response with no query";
+}
+
 Counts ourCounts(const ExpertReport &r)
 {
     Counts c;
     for (const ExpertReport::Summary &s : r.summaries)
-        for (size_t n = 0; n < s.frames.size(); ++n)
+        for (size_t n = 0; n < s.frames.size() && !dnsTransactionNote(s); ++n)
             c[pl::severityText(s.severity) + QLatin1Char('|') + tsharkEscaped(s.message(n))] += 1;
     return c;
 }
@@ -257,6 +263,66 @@ private slots:
             if (!theirs.contains(it.key()) && !allowed(file, it.key()))
                 diffs << QStringLiteral("%1: tshark 0, ours %2").arg(it.key()).arg(it.value());
         QVERIFY2(diffs.isEmpty(), qPrintable(diffs.join(QLatin1Char('\n'))));
+    }
+
+    // Queries never answered and answers to no query: the frames tshark's second pass leaves
+    // without dns.response_in (queries, retransmissions aside) and marks dns.unsolicited.
+    void dnsTransactions_data()
+    {
+        QTest::addColumn<QString>("file");
+        if (!pltest::haveCorpus())
+            QSKIP("no corpus");
+        if (QStandardPaths::findExecutable(QStringLiteral("tshark")).isEmpty())
+            QSKIP("tshark is not installed");
+        for (const char *f : {"tcpdump/dns_udp.pcap", "tcpdump/dns-badcookie.pcap",
+                              "tcpdump/dns_tcp.pcap", "pcapplusplus/many_interfaces-1.pcapng"})
+            QTest::newRow(f) << pltest::corpusDir() + QLatin1Char('/') + QLatin1String(f);
+        QTest::newRow("dns-loopback")
+            << QStringLiteral(PACKETLENS_SOURCE_DIR "/tests/data/dns-loopback.pcap");
+        // 20 queries left unanswered, 3 responses to none.
+        QTest::newRow("dns-crafted")
+            << QStringLiteral(PACKETLENS_SOURCE_DIR "/tests/data/dns-crafted.pcap");
+    }
+
+    void dnsTransactions()
+    {
+        QFETCH(QString, file);
+        QProcess tshark;
+        tshark.start(QStringLiteral("tshark"),
+                     {QStringLiteral("-2"), QStringLiteral("-r"), file, QStringLiteral("-Y"),
+                      QStringLiteral("dns"), QStringLiteral("-T"), QStringLiteral("fields"),
+                      QStringLiteral("-e"), QStringLiteral("frame.number"), QStringLiteral("-e"),
+                      QStringLiteral("dns.flags.response"), QStringLiteral("-e"),
+                      QStringLiteral("dns.response_in"), QStringLiteral("-e"),
+                      QStringLiteral("dns.retransmission"), QStringLiteral("-e"),
+                      QStringLiteral("dns.unsolicited")});
+        QVERIFY(tshark.waitForFinished(60000));
+        std::vector<uint64_t> unanswered, unsolicited;
+        for (const QByteArray &line : tshark.readAllStandardOutput().split('\n')) {
+            const QList<QByteArray> f = line.split('\t');
+            if (f.size() < 5)
+                continue;
+            const uint64_t frame = f[0].toULongLong();
+            if (f[1] == "0" && f[2].isEmpty() && f[3] != "1")
+                unanswered.push_back(frame);
+            if (f[4] == "1")
+                unsolicited.push_back(frame);
+        }
+        const ExpertReport r = collect(file);
+        std::vector<uint64_t> ours[2];
+        for (const ExpertReport::Summary &s : r.summaries) {
+            if (s.summary == "DNS query with no response") {
+                QCOMPARE(s.severity, Severity::Note);
+                ours[0] = s.frames;
+            } else if (s.summary == "DNS response with no query") {
+                QCOMPARE(s.severity, Severity::Warning);
+                ours[1] = s.frames;
+            }
+        }
+        QCOMPARE(ours[0], unanswered);
+        QCOMPARE(ours[1], unsolicited);
+        if (file.endsWith(QLatin1String("dns-crafted.pcap")))
+            QVERIFY(unanswered.size() == 20 && unsolicited.size() == 3); // the case is there
     }
 
     void cancelAndCount()
