@@ -56,6 +56,7 @@ StreamFollower::StreamFollower(FollowedStream::Kind kind, uint32_t index)
     m_icmp6 = reg.findField("icmpv6");
     m_resetCause = tcp ? reg.findField("tcp.reset_cause") : -1;
     m_udpLength = tcp ? -1 : reg.findField("udp.length");
+    m_tcpLen = tcp ? reg.findField("tcp.len") : -1;
     m_malformed = reg.findField("_ws.malformed");
     m_short = reg.findField("_ws.short");
     m_interest.assign(reg.fieldCount(), 0);
@@ -76,7 +77,8 @@ void StreamFollower::add(const Dissection &d)
     const uint8_t *src = nullptr, *dst = nullptr;
     uint8_t version = 0;
     uint16_t sport = 0, dport = 0;
-    bool inStream = false, haveSeq = false, haveFlags = false;
+    bool inStream = false, haveSeq = false, haveFlags = false, haveLen = false;
+    size_t tcpLen = 0;
     uint32_t seq = 0;
     uint16_t flags = 0;
     const uint8_t *payload = nullptr;
@@ -111,7 +113,10 @@ void StreamFollower::add(const Dissection &d)
             break; // a second transport layer: not ours
         if ((f == m_malformed || f == m_short) && !payload)
             return; // the header itself is broken: tshark's follow never sees the packet
-        if (f == m_seq && !haveSeq) {
+        if (f == m_tcpLen && !haveLen) {
+            tcpLen = size_t(n.value);
+            haveLen = true;
+        } else if (f == m_seq && !haveSeq) {
             seq = uint32_t(n.value);
             haveSeq = true;
         } else if (f == m_flags && !haveFlags) {
@@ -145,32 +150,53 @@ void StreamFollower::add(const Dissection &d)
     const uint8_t peer = fromClient ? 0 : 1;
     m_stream.frames.push_back(frame);
     if (m_stream.kind == FollowedStream::Kind::Tcp)
-        addTcp(peer, frame, seq, flags, payload, payloadLen);
+        addTcp(peer, frame, seq, flags, payload, payloadLen,
+               haveLen ? std::max(tcpLen, payloadLen) : payloadLen);
     else if (payloadLen)
         append(peer, frame, payload, payloadLen);
 }
 
-void StreamFollower::append(uint8_t peer, uint64_t frame, const uint8_t *p, size_t n)
+void StreamFollower::append(uint8_t peer, uint64_t frame, const uint8_t *p, size_t n, bool missing)
 {
-    if (m_cut || n == 0)
+    if (m_stream.cut || n == 0)
         return;
     if (m_kept + n > kMaxBytes) {
-        m_cut = true;
+        m_stream.cut = true;
         return;
     }
     m_kept += n;
-    m_stream.sent[peer] += n;
-    if (!m_stream.chunks.empty() && m_stream.chunks.back().peer == peer &&
-        m_stream.chunks.back().frame == frame) {
+    if (!missing)
+        m_stream.sent[peer] += n;
+    if (!missing && !m_stream.chunks.empty() && m_stream.chunks.back().peer == peer &&
+        m_stream.chunks.back().frame == frame && !m_stream.chunks.back().missing) {
         auto &b = m_stream.chunks.back().bytes;
         b.insert(b.end(), p, p + n);
         return;
     }
-    m_stream.chunks.push_back({peer, frame, std::vector<uint8_t>(p, p + n)});
+    m_stream.chunks.push_back({peer, frame, std::vector<uint8_t>(p, p + n), missing});
+}
+
+void StreamFollower::follow(uint8_t peer, uint64_t frame, uint32_t seq, const uint8_t *p, size_t n,
+                            size_t length)
+{
+    Direction &dir = m_dir[peer];
+    const size_t seen = size_t(-int64_t(int32_t(seq - dir.next))); // already followed
+    if (seen >= length)
+        return;
+    if (seen < n)
+        append(peer, frame, p + seen, n - seen);
+    if (length > n) {
+        // Cut by the snapshot length: tshark writes a note in the bytes' place.
+        const size_t lost = length - std::max(n, seen);
+        const std::string note = "[" + std::to_string(lost) + " bytes missing in capture file].";
+        append(peer, frame, reinterpret_cast<const uint8_t *>(note.data()), note.size(), true);
+        m_stream.missing[peer] += lost;
+    }
+    dir.next = seq + uint32_t(length);
 }
 
 void StreamFollower::addTcp(uint8_t peer, uint64_t frame, uint32_t seq, uint16_t flags,
-                            const uint8_t *p, size_t n)
+                            const uint8_t *p, size_t n, size_t length)
 {
     Direction &dir = m_dir[peer];
     if (flags & kSyn) {
@@ -178,23 +204,22 @@ void StreamFollower::addTcp(uint8_t peer, uint64_t frame, uint32_t seq, uint16_t
         dir.next = seq + 1;
         seq += 1; // data on a SYN starts after its sequence number
     }
-    if (n == 0)
+    if (length == 0)
         return;
     if (!dir.started) { // joined mid-stream
         dir.started = true;
         dir.next = seq;
     }
-    const auto ahead = int32_t(seq - dir.next);
-    if (ahead > 0) { // a gap before it: wait for the gap to fill
-        if (dir.early.size() < kMaxEarly)
-            dir.early.push_back({seq, frame, std::vector<uint8_t>(p, p + n)});
+    if (int32_t(seq - dir.next) > 0) { // a gap before it: wait for the gap to fill
+        if (dir.early.size() < kMaxEarly && m_kept + n <= kMaxBytes) {
+            m_kept += n;
+            dir.early.push_back({seq, frame, std::vector<uint8_t>(p, p + n), length});
+        } else {
+            m_stream.cut = true;
+        }
         return;
     }
-    const size_t seen = size_t(-int64_t(ahead)); // bytes already followed (retransmitted)
-    if (seen >= n)
-        return;
-    append(peer, frame, p + seen, n - seen);
-    dir.next = seq + uint32_t(n);
+    follow(peer, frame, seq, p, n, length);
     drain(peer);
 }
 
@@ -204,16 +229,14 @@ void StreamFollower::drain(uint8_t peer)
     for (bool more = true; more;) {
         more = false;
         for (size_t i = 0; i < dir.early.size(); ++i) {
-            Pending &e = dir.early[i];
-            const auto ahead = int32_t(e.seq - dir.next);
-            if (ahead > 0)
+            Pending e = std::move(dir.early[i]);
+            if (int32_t(e.seq - dir.next) > 0) {
+                dir.early[i] = std::move(e);
                 continue;
-            const size_t seen = size_t(-int64_t(ahead));
-            if (seen < e.bytes.size()) {
-                append(peer, e.frame, e.bytes.data() + seen, e.bytes.size() - seen);
-                dir.next = e.seq + uint32_t(e.bytes.size());
             }
             dir.early.erase(dir.early.begin() + ptrdiff_t(i));
+            m_kept -= e.bytes.size();
+            follow(peer, e.frame, e.seq, e.bytes.data(), e.bytes.size(), e.length);
             more = true;
             break;
         }
@@ -222,20 +245,20 @@ void StreamFollower::drain(uint8_t peer)
 
 void StreamFollower::finish()
 {
+    // tshark shows nothing past a gap that never filled: the gap is counted, what waited
+    // behind it dropped.
     for (uint8_t peer = 0; peer < 2; ++peer) {
         Direction &dir = m_dir[peer];
-        std::sort(dir.early.begin(), dir.early.end(), [&](const Pending &a, const Pending &b) {
-            return int32_t(a.seq - dir.next) < int32_t(b.seq - dir.next);
-        });
-        while (!dir.early.empty()) {
-            // The gap before the first one never filled: count it and go on after it.
-            const auto ahead = int32_t(dir.early.front().seq - dir.next);
-            if (ahead > 0) {
-                m_stream.missing[peer] += uint32_t(ahead);
-                dir.next = dir.early.front().seq;
+        uint32_t first = 0;
+        bool any = false;
+        for (const Pending &e : dir.early)
+            if (!any || int32_t(e.seq - dir.next) < int32_t(first - dir.next)) {
+                first = e.seq;
+                any = true;
             }
-            drain(peer);
-        }
+        if (any)
+            m_stream.missing[peer] += uint32_t(first - dir.next);
+        dir.early.clear();
     }
 }
 

@@ -16,6 +16,9 @@ struct StreamChunk
     uint8_t peer = 0;   ///< 0: the client (who spoke first), 1: the server
     uint64_t frame = 0; ///< frame number
     std::vector<uint8_t> bytes;
+    /// Not the peer's bytes but tshark's note in their place, `[1418 bytes missing in capture
+    /// file].`: the segment was cut by the capture's snapshot length.
+    bool missing = false;
 };
 
 /// A conversation's application bytes, both directions, in the order they were sent.
@@ -32,6 +35,7 @@ struct FollowedStream
     uint64_t missing[2] = {};
     std::vector<StreamChunk> chunks;
     std::vector<uint64_t> frames; ///< every frame of the stream, with or without payload
+    bool cut = false;             ///< more than StreamFollower::kMaxBytes: the rest was not kept
 
     /// The display filter that selects the stream, `tcp.stream eq 3`.
     std::string filter() const;
@@ -41,8 +45,10 @@ struct FollowedStream
 /// summary mode with interest(), with one session from frame 1 so that stream indexes are the
 /// ones the packet list shows), then finish(). TCP bytes come out in sequence order per
 /// direction: a retransmission adds only the bytes not seen yet, segments that arrive early
-/// wait for the gap before them (or are written after it when it never fills, the gap counted
-/// as missing). Bounded: at most kMaxBytes are kept; past that the stream is cut and `cut` set.
+/// wait for the gap before them (when it never fills, the gap is counted as missing and what
+/// waited behind it is not shown, as tshark); bytes a short snapshot length cut off are noted
+/// in their place, as tshark. Bounded: at most kMaxBytes are kept, waiting ones included;
+/// past that the stream is cut and FollowedStream::cut set.
 class StreamFollower
 {
 public:
@@ -52,18 +58,18 @@ public:
     /// The fields this needs collected (Dissection::setInterest).
     const FieldInterest &interest() const { return m_interest; }
     void add(const Dissection &d);
-    /// Writes what waits behind a gap that never filled.
+    /// Counts the gaps that never filled.
     void finish();
     const FollowedStream &result() const { return m_stream; }
     FollowedStream takeResult() { return std::move(m_stream); }
-    bool cut() const { return m_cut; }
 
 private:
     struct Pending
     {
         uint32_t seq;
         uint64_t frame;
-        std::vector<uint8_t> bytes;
+        std::vector<uint8_t> bytes; ///< as captured
+        size_t length;              ///< on the wire (tcp.len)
     };
     struct Direction
     {
@@ -72,22 +78,25 @@ private:
         std::vector<Pending> early;
     };
 
-    void append(uint8_t peer, uint64_t frame, const uint8_t *p, size_t n);
+    void append(uint8_t peer, uint64_t frame, const uint8_t *p, size_t n, bool missing = false);
+    /// `n` bytes captured of a segment of `length` bytes.
     void addTcp(uint8_t peer, uint64_t frame, uint32_t seq, uint16_t flags, const uint8_t *p,
-                size_t n);
+                size_t n, size_t length);
+    /// Bytes [from, ...) of a segment at `seq` whose first `n` of `length` were captured.
+    void follow(uint8_t peer, uint64_t frame, uint32_t seq, const uint8_t *p, size_t n,
+                size_t length);
     void drain(uint8_t peer);
 
     FollowedStream m_stream;
     FieldInterest m_interest;
     FieldId m_streamField, m_srcPort, m_dstPort, m_seq, m_flags, m_payload;
     FieldId m_ipSrc, m_ipDst, m_ip6Src, m_ip6Dst, m_icmp, m_icmp6;
-    FieldId m_resetCause, m_udpLength, m_malformed, m_short;
+    FieldId m_resetCause, m_udpLength, m_malformed, m_short, m_tcpLen;
     uint8_t m_clientAddr[16] = {};
     uint8_t m_clientVersion = 0;
     uint16_t m_clientPort = 0;
     Direction m_dir[2];
-    uint64_t m_kept = 0;
-    bool m_cut = false;
+    uint64_t m_kept = 0; ///< bytes in chunks and waiting early
 };
 
 /// Follows stream `index` over the first `count` packets (all when 0) of the file at `path`:

@@ -112,6 +112,9 @@ FollowStreamDialog::FollowStreamDialog(FollowedStream stream, QWidget *parent)
     if (m_stream.missing[0] || m_stream.missing[1])
         summary += tr(" %1 not captured (lost segments).")
                        .arg(humanBytes(m_stream.missing[0] + m_stream.missing[1]));
+    if (m_stream.cut)
+        summary +=
+            tr(" Cut after %1: the rest is not shown.").arg(humanBytes(StreamFollower::kMaxBytes));
     m_summary->setText(summary);
     render();
 }
@@ -168,8 +171,8 @@ QByteArray FollowStreamDialog::bytes() const
 {
     QByteArray out;
     for (const StreamChunk &c : m_stream.chunks)
-        if (m_direction == Direction::Both ||
-            (m_direction == Direction::ClientToServer) == (c.peer == 0))
+        if (!c.missing && (m_direction == Direction::Both ||
+                           (m_direction == Direction::ClientToServer) == (c.peer == 0)))
             out.append(reinterpret_cast<const char *>(c.bytes.data()), qsizetype(c.bytes.size()));
     return out;
 }

@@ -87,6 +87,10 @@ int run(const CliOptions &o, FILE *out, FILE *err)
     // -c counts the packets read, displayed or not (tshark 4.0 alike).
     while ((!o.count || done < *o.count) && reader.next(p)) {
         ++done;
+        if (follower) { // its own dissection and session: the printer's may be a tree's
+            followDissection.dissect(p.frame, &followSession);
+            follower->add(followDissection);
+        }
         if (writer.isOpen()) {
             if (!printer.select(p.frame))
                 continue;
@@ -95,10 +99,6 @@ int run(const CliOptions &o, FILE *out, FILE *err)
                 return 2;
             }
             continue;
-        }
-        if (follower) { // its own dissection and session: the printer's may be a tree's
-            followDissection.dissect(p.frame, &followSession);
-            follower->add(followDissection);
         }
         if (o.quiet)
             continue;

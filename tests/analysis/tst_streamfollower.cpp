@@ -75,7 +75,8 @@ private slots:
         QCOMPARE(QString::fromStdString(s.peers[1]), QStringLiteral("10.0.0.2:80"));
         // The overlapping segment (1003..1010) brings nothing new: bytes up to 1014 are in.
         QCOMPARE(bytesOf(s, 0), QByteArray("GET /ab HTTP\r\n"));
-        QCOMPARE(bytesOf(s, 1), QByteArray("HTTP/1.1 200 OK\r\nafter a gap"));
+        // What waited behind a gap that never filled is not shown (tshark); the gap counts.
+        QCOMPARE(bytesOf(s, 1), QByteArray("HTTP/1.1 200 OK\r\n"));
         QCOMPARE(s.sent[0], uint64_t(14));
         QCOMPARE(s.missing[0], uint64_t(0));
         QCOMPARE(s.missing[1], uint64_t(5030 - 5018));

@@ -1686,12 +1686,20 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     // Declared after `info`, so it runs first at the end: the appender's last flush appends.
     AnalysisInfoPrefix infoPrefix(d, analysis);
 
-    if (segLen == 0)
+    // A FIN or RST ends what a direction (a RST: both) still had waiting for reassembly.
+    auto closing = [&] {
+        if (conv && !quoted && (flags & (kFin | kRst)))
+            endTcpFlow(d, conv->index, uint8_t(dir), flags & kRst);
+    };
+    if (segLen == 0) {
+        closing();
         return;
+    }
     info.flush(); // the payload's dissector may write the column
     const Reader payload = r.sub(hlen);
     if (flags & kRst) {
         addResetCause(d, tcp, payload);
+        closing();
         return;
     }
     if (payload.captured() > 0 && (tcp || d.interest())) {
@@ -1700,8 +1708,10 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     }
     // tshark's default (tcp.no_subdissector_on_error): the payload of a retransmission or an
     // out-of-order segment is not handed on; it is shown as TCP payload only.
-    if (analysis && (analysis->flags & (tcpa::Retransmission | tcpa::OutOfOrder)))
+    if (analysis && (analysis->flags & (tcpa::Retransmission | tcpa::OutOfOrder))) {
+        closing();
         return;
+    }
     d.transport = {6, sport, dport, conv ? conv->index : 0};
     TcpPayloadContext pc;
     pc.tcp = tcp;
@@ -1713,6 +1723,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     pc.direction = uint8_t(dir);
     pc.seq = seqRaw + ((flags & kSyn) ? 1 : 0); // a SYN takes the first number
     dissectTcpPayload(d, payload, pc);
+    closing();
 }
 
 } // namespace

@@ -80,18 +80,30 @@ struct SegmentLog
     uint32_t held = kNone;
     uint32_t heldAt = 0;
     bool continued = false; ///< the whole payload went on with an earlier message
-    bool asked = false;     ///< ... and its dissector, tried on it, asked for more
     bool retransmitted = false;
+    bool refused = false; ///< a request past the memory bounds: dissected as it was
 };
 
 struct TcpReassembly
 {
     std::deque<Pdu> pdus; // by id; a deque keeps references valid as it grows
     std::unordered_map<uint64_t, uint32_t> pending; // stream << 1 | direction → pdu id
+    std::vector<uint32_t> freeIds; // a single pass (no revisits) reuses finished messages
     size_t pendingBytes = 0;
     size_t keptBytes = 0;
     size_t oldestKept = 0; // the first pdu whose bytes may still be kept
     FrameLog<SegmentLog> log;
+
+    uint32_t newPdu(bool remembers)
+    {
+        if (!remembers && !freeIds.empty()) {
+            const uint32_t id = freeIds.back();
+            freeIds.pop_back();
+            return id;
+        }
+        pdus.emplace_back();
+        return uint32_t(pdus.size() - 1);
+    }
 
     void release(Pdu &p, bool wasPending)
     {
@@ -99,16 +111,39 @@ struct TcpReassembly
         std::vector<uint8_t>().swap(p.bytes);
     }
 
-    /// Keeps a completed message's bytes for revisits, dropping the oldest kept ones past
-    /// the budget.
-    void keep(Pdu &p)
+    /// A message is done with (completed or abandoned): its bytes are kept for revisits
+    /// (dropping the oldest kept ones past the budget), or, in a single pass, it is freed
+    /// for reuse so that memory does not grow with the capture.
+    void finished(uint32_t id, bool remembers)
     {
+        Pdu &p = pdus[id];
+        if (!remembers) {
+            pendingBytes -= p.completedIn ? 0 : p.bytes.size();
+            p = Pdu{};
+            freeIds.push_back(id);
+            return;
+        }
+        if (!p.completedIn) {
+            release(p, true);
+            return;
+        }
         keptBytes += p.bytes.size();
         while (keptBytes > kMaxKeptBytes && oldestKept < pdus.size()) {
             Pdu &old = pdus[oldestKept++];
             if (old.completedIn)
                 release(old, false);
         }
+    }
+
+    /// Gives up the message waiting in `flow`, if any.
+    void drop(uint64_t flow, bool remembers)
+    {
+        const auto it = pending.find(flow);
+        if (it == pending.end())
+            return;
+        const uint32_t id = it->second;
+        pending.erase(it);
+        finished(id, remembers);
     }
 };
 
@@ -179,9 +214,29 @@ Desegment dissectPdu(Dissection &d, const Pdu &p, const TcpPayloadContext &c, bo
     return handOnAsking(d, whole, c, allowed);
 }
 
+/// Starts a message held from payload offset `at` (the first pass), replacing any waiting in
+/// the same direction.
+uint32_t holdNew(Dissection &d, TcpReassembly &st, const TcpPayloadContext &c, const uint8_t *b,
+                 size_t n, uint32_t seq, size_t needed)
+{
+    const uint64_t flow = uint64_t(c.stream) << 1 | c.direction;
+    const bool remembers = d.session().remembersFrames();
+    st.drop(flow, remembers);
+    const uint32_t id = st.newPdu(remembers);
+    Pdu &p = st.pdus[id];
+    p.startSeq = seq;
+    p.needed = needed;
+    p.bytes.assign(b, b + n);
+    p.pieces.push_back({d.frame().number, uint32_t(n)});
+    st.pendingBytes += n;
+    st.pending[flow] = id;
+    return id;
+}
+
 /// Hands the payload from `pos` on; when the dissector asks for more, undoes what it added
-/// for a message that starts the segment and holds the rest (a new message when `st`, the
-/// first pass; on a revisit `logged` says what the first pass held).
+/// for a message that starts the segment and holds the rest (a new message in the first
+/// pass; on a revisit `rec` says what the first pass did). A request past the memory bounds
+/// is refused: the payload is then dissected as it is, as with reassembly off.
 void dissectFrom(Dissection &d, const Reader &payload, size_t pos, const TcpPayloadContext &c,
                  TcpReassembly &st, bool firstPass, SegmentLog &rec)
 {
@@ -191,25 +246,21 @@ void dissectFrom(Dissection &d, const Reader &payload, size_t pos, const TcpPayl
     if (!asked.more || asked.at >= len - pos)
         return;
     const size_t at = pos + asked.at;
-    const size_t needed = asked.more == Desegment::kOneMoreSegment ? 0 : len - at + asked.more;
-    if (needed > kMaxPduBytes ||
-        (asked.more != Desegment::kOneMoreSegment && asked.more > kMaxPduBytes))
-        return; // not reassembled: what the dissector could show stays
+    const bool unknown = asked.more == Desegment::kOneMoreSegment;
+    const size_t needed = unknown ? 0 : len - at + asked.more;
+    if (firstPass)
+        rec.refused = (!unknown && (asked.more > kMaxPduBytes || needed > kMaxPduBytes)) ||
+                      st.pendingBytes + (len - at) > kMaxPendingBytes;
+    if (rec.refused) {
+        d.rollback(before);
+        handOnAsking(d, payload.sub(pos), c, false);
+        return;
+    }
     if (asked.at == 0)
         d.rollback(before); // the message starts here: TCP alone shows this segment
     if (firstPass) {
-        if (st.pendingBytes + (len - at) > kMaxPendingBytes)
-            return;
-        const auto id = uint32_t(st.pdus.size());
-        Pdu &p = st.pdus.emplace_back();
-        p.startSeq = c.seq + uint32_t(at);
-        p.needed = needed;
-        const uint8_t *b = payload.ptr(at, len - at);
-        p.bytes.assign(b, b + (len - at));
-        p.pieces.push_back({d.frame().number, uint32_t(len - at)});
-        st.pendingBytes += p.bytes.size();
-        st.pending[uint64_t(c.stream) << 1 | c.direction] = id;
-        rec.held = id;
+        rec.held =
+            holdNew(d, st, c, payload.ptr(at, len - at), len - at, c.seq + uint32_t(at), needed);
         rec.heldAt = uint32_t(at);
     } else if (rec.held != kNone && rec.held < st.pdus.size()) {
         if (const uint64_t in = st.pdus[rec.held].completedIn)
@@ -249,14 +300,7 @@ void revisit(Dissection &d, const Reader &payload, const TcpPayloadContext &c, T
         // The whole payload continued a message.
         if (const uint64_t in = st.pdus[rec.held].completedIn)
             d.addGenerated(c.tcp, s_f[ReassembledIn], in);
-        addSegmentData(d, c, payload, 0, len);
-        if (rec.asked) { // the first pass tried the dissector: it wrote Info and asked again
-            const Pdu &p = st.pdus[rec.held];
-            const Dissection::Checkpoint before = d.checkpoint();
-            if (!p.bytes.empty())
-                dissectPdu(d, p, c, true);
-            d.rollback(before);
-        }
+        addSegmentData(d, c, payload, 0, rec.take);
         d.info() += " [TCP segment of a reassembled PDU]";
         return;
     }
@@ -265,8 +309,7 @@ void revisit(Dissection &d, const Reader &payload, const TcpPayloadContext &c, T
 }
 
 /// A message of unknown length was whole, and the dissector found the start of the next one
-/// at `asked.at` in it: those bytes (all from this segment, the message's last) wait for
-/// their rest as a new message.
+/// at `asked.at` in it: those bytes wait for their rest as a new message.
 void holdTail(Dissection &d, TcpReassembly &st, const TcpPayloadContext &c, const Pdu &done,
               const Desegment &asked, SegmentLog &rec)
 {
@@ -274,16 +317,11 @@ void holdTail(Dissection &d, TcpReassembly &st, const TcpPayloadContext &c, cons
     const size_t needed = asked.more == Desegment::kOneMoreSegment ? 0 : tail + asked.more;
     if (needed > kMaxPduBytes || st.pendingBytes + tail > kMaxPendingBytes)
         return;
-    const auto id = uint32_t(st.pdus.size());
-    Pdu &p = st.pdus.emplace_back();
-    // (A deque's emplace_back keeps references to its other elements, `done` included.)
-    p.startSeq = done.startSeq + uint32_t(asked.at);
-    p.needed = needed;
-    p.bytes.assign(done.bytes.begin() + ptrdiff_t(asked.at), done.bytes.end());
-    p.pieces.push_back({d.frame().number, uint32_t(tail)});
-    st.pendingBytes += tail;
-    st.pending[uint64_t(c.stream) << 1 | c.direction] = id;
-    rec.held = id;
+    // Copied first: holdNew may reuse a slot, and `done` stays valid (a deque's growth keeps
+    // references to its elements).
+    const std::vector<uint8_t> bytes(done.bytes.begin() + ptrdiff_t(asked.at), done.bytes.end());
+    rec.held =
+        holdNew(d, st, c, bytes.data(), bytes.size(), done.startSeq + uint32_t(asked.at), needed);
 }
 
 } // namespace
@@ -303,6 +341,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
     }
     SegmentLog rec;
     size_t pos = 0;
+    const bool remembers = d.session().remembersFrames();
     const uint64_t flow = uint64_t(c.stream) << 1 | c.direction;
     auto it = st.pending.empty() ? st.pending.end() : st.pending.find(flow);
     if (it != st.pending.end()) {
@@ -311,52 +350,73 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
         const uint32_t expected = p.startSeq + uint32_t(p.bytes.size());
         const uint32_t end = c.seq + uint32_t(len);
         if (c.seq == expected) {
-            const size_t take = p.needed ? std::min(len, p.needed - p.bytes.size()) : len;
-            if (p.bytes.size() + take > kMaxPduBytes || st.pendingBytes + take > kMaxPendingBytes) {
-                st.release(p, true); // too big to keep: given up, this segment stands alone
-                st.pending.erase(it);
-            } else {
-                const uint8_t *b = payload.ptr(0, take);
+            // Take what the message still needs; when the dissector, given it, asks for more
+            // (a record whose header only now is whole), take more of this segment: the loop
+            // ends when the segment is used up or the message is whole.
+            size_t used = 0;
+            bool held = false, dropped = false;
+            Desegment asked;
+            for (;;) {
+                const size_t want = p.needed ? p.needed - p.bytes.size() : len - used;
+                const size_t take = std::min(want, len - used);
+                if (p.bytes.size() + take > kMaxPduBytes ||
+                    st.pendingBytes + take > kMaxPendingBytes) {
+                    dropped = true; // too big to keep: given up, the rest stands alone
+                    break;
+                }
+                const uint8_t *b = payload.ptr(used, take);
                 p.bytes.insert(p.bytes.end(), b, b + take);
-                p.pieces.push_back({d.frame().number, uint32_t(take)});
+                if (!p.pieces.empty() && p.pieces.back().frame == d.frame().number)
+                    p.pieces.back().length += uint32_t(take);
+                else
+                    p.pieces.push_back({d.frame().number, uint32_t(take)});
                 st.pendingBytes += take;
-                addSegmentData(d, c, payload, 0, take);
-                if (p.needed && p.bytes.size() < p.needed) { // more to come
-                    rec.held = id;
-                    rec.continued = true;
-                    d.info() += " [TCP segment of a reassembled PDU]";
-                    if (d.recording())
-                        st.log.record(d.frame().number, rec);
-                    return;
+                used += take;
+                if (p.needed && p.bytes.size() < p.needed) {
+                    held = true;
+                    break;
                 }
-                // Whole, or of unknown length: the dissector says whether it is.
                 const Dissection::Checkpoint before = d.checkpoint();
-                const Desegment asked = dissectPdu(d, p, c, true);
-                if (asked.more && asked.at == 0) {
-                    d.rollback(before);
-                    p.needed = asked.more == Desegment::kOneMoreSegment
-                                   ? 0
-                                   : p.bytes.size() + std::min(asked.more, kMaxPduBytes);
-                    rec.held = id;
-                    rec.continued = true;
-                    rec.asked = true;
-                    d.info() += " [TCP segment of a reassembled PDU]";
-                    if (d.recording())
-                        st.log.record(d.frame().number, rec);
-                    return;
+                // A try on a continued message leaves Info as TCP's, so that a revisit (which
+                // knows the message goes on and does not try) shows the same, as tshark -2.
+                const std::string info = d.columns() ? d.info() : std::string();
+                asked = dissectPdu(d, p, c, true);
+                if (!asked.more || asked.at != 0)
+                    break; // whole
+                d.rollback(before);
+                if (d.columns())
+                    d.info() = info;
+                p.needed = asked.more == Desegment::kOneMoreSegment
+                               ? 0
+                               : p.bytes.size() + std::min(asked.more, kMaxPduBytes);
+                if (p.needed == 0 || used == len) {
+                    held = true;
+                    break;
                 }
+            }
+            if (used)
+                addSegmentData(d, c, payload, 0, used);
+            rec.take = uint32_t(used);
+            if (dropped) {
+                st.drop(flow, remembers);
+                pos = used;
+                rec.take = 0;
+            } else if (held) {
+                rec.held = id;
+                rec.continued = true;
+                d.info() += " [TCP segment of a reassembled PDU]";
+                if (d.recording())
+                    st.log.record(d.frame().number, rec);
+                return;
+            } else {
                 p.completedIn = d.frame().number;
                 st.pending.erase(it);
                 st.pendingBytes -= p.bytes.size();
                 rec.completes = id;
-                rec.take = uint32_t(take);
-                pos = take;
+                pos = used;
                 if (asked.more && asked.at < p.bytes.size())
                     holdTail(d, st, c, p, asked, rec);
-                if (d.session().remembersFrames())
-                    st.keep(p);
-                else
-                    std::vector<uint8_t>().swap(p.bytes);
+                st.finished(id, remembers);
             }
         } else if (int32_t(end - expected) <= 0 && int32_t(end - p.startSeq) > 0) {
             // Bytes already held: a retransmission, not handed on twice.
@@ -366,14 +426,26 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
             return;
         } else {
             // A gap (a segment not captured) or a jump: the message cannot be completed.
-            st.release(p, true);
-            st.pending.erase(it);
+            st.drop(flow, remembers);
         }
     }
     if (pos < len)
         dissectFrom(d, payload, pos, c, st, true, rec);
-    if (d.recording() && (rec.completes != kNone || rec.held != kNone))
+    if (d.recording() && (rec.completes != kNone || rec.held != kNone || rec.refused))
         st.log.record(d.frame().number, rec);
+}
+
+void endTcpFlow(Dissection &d, uint32_t stream, uint8_t direction, bool both)
+{
+    if (d.revisit() || !d.prefs.tcpReassemble)
+        return;
+    TcpReassembly &st = d.session().state<TcpReassembly>();
+    if (st.pending.empty())
+        return;
+    const bool remembers = d.session().remembersFrames();
+    st.drop(uint64_t(stream) << 1 | direction, remembers);
+    if (both)
+        st.drop(uint64_t(stream) << 1 | (direction ^ 1u), remembers);
 }
 
 void register_tcpreassembly(Registry &reg)

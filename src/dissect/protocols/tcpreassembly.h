@@ -24,4 +24,8 @@ struct TcpPayloadContext
 /// dissector asks more bytes for, when the preference is on and every byte was captured.
 void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadContext &c);
 
+/// A FIN (this direction) or RST (`both`) of stream `stream`: a message still waiting there
+/// will not be completed; its bytes are given up (call after the segment's payload).
+void endTcpFlow(Dissection &d, uint32_t stream, uint8_t direction, bool both);
+
 } // namespace pl::proto
