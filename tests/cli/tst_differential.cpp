@@ -85,8 +85,7 @@ struct Allowance
 };
 
 // Empty for now: VXLAN, GRE/PPP and IP defragmentation made the last differences vanish.
-const std::vector<Allowance> kAllowances = {
-};
+const std::vector<Allowance> kAllowances = {};
 
 const Allowance *allowanceFor(const QString &relative)
 {

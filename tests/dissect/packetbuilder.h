@@ -32,14 +32,15 @@ inline void setIpv4Checksum(uint8_t *ip, size_t len = 20)
     ip[11] = uint8_t(c);
 }
 
-/// Ethernet + IPv4 (10.0.0.`srcHost` → 10.0.0.`dstHost`) + TCP without options, checksums
-/// zero (tests that need them verified build their bytes by hand).
-inline std::vector<uint8_t> tcpv4Frame(uint8_t srcHost, uint8_t dstHost, uint16_t sport,
-                                       uint16_t dport, uint32_t seq, uint8_t flags,
-                                       const std::string &payload, uint32_t ack = 0)
+/// Ethernet + IPv4 (10.0.0.`srcHost` → 10.0.0.`dstHost`, protocol `proto`) around
+/// `transport` (its header and payload), the IPv4 checksum set.
+inline std::vector<uint8_t> ipv4Frame(uint8_t srcHost, uint8_t dstHost, uint8_t proto,
+                                      const std::vector<uint8_t> &transport)
 {
-    std::vector<uint8_t> f = {0, 1, 2, 3, 4, dstHost, 0, 1, 2, 3, 4, srcHost, 0x08, 0x00};
-    const size_t ipLen = 20 + 20 + payload.size();
+    const size_t ipLen = 20 + transport.size();
+    std::vector<uint8_t> f;
+    f.reserve(14 + ipLen);
+    f = {0, 1, 2, 3, 4, dstHost, 0, 1, 2, 3, 4, srcHost, 0x08, 0x00};
     const uint8_t ip[20] = {0x45,
                             0,
                             uint8_t(ipLen >> 8),
@@ -49,7 +50,7 @@ inline std::vector<uint8_t> tcpv4Frame(uint8_t srcHost, uint8_t dstHost, uint16_
                             0x40,
                             0,
                             64,
-                            6,
+                            proto,
                             0,
                             0,
                             10,
@@ -61,69 +62,56 @@ inline std::vector<uint8_t> tcpv4Frame(uint8_t srcHost, uint8_t dstHost, uint16_
                             0,
                             dstHost};
     f.insert(f.end(), ip, ip + 20);
-    const uint8_t tcp[20] = {uint8_t(sport >> 8),
-                             uint8_t(sport),
-                             uint8_t(dport >> 8),
-                             uint8_t(dport),
-                             uint8_t(seq >> 24),
-                             uint8_t(seq >> 16),
-                             uint8_t(seq >> 8),
-                             uint8_t(seq),
-                             uint8_t(ack >> 24),
-                             uint8_t(ack >> 16),
-                             uint8_t(ack >> 8),
-                             uint8_t(ack),
-                             0x50,
-                             flags,
-                             0xff,
-                             0xff,
-                             0,
-                             0,
-                             0,
-                             0};
-    f.insert(f.end(), tcp, tcp + 20);
-    f.insert(f.end(), payload.begin(), payload.end());
+    setIpv4Checksum(f.data() + 14);
+    f.insert(f.end(), transport.begin(), transport.end());
     return f;
+}
+
+/// Ethernet + IPv4 + TCP without options (TCP checksum zero: tests that need it verified
+/// build their bytes by hand).
+inline std::vector<uint8_t> tcpv4Frame(uint8_t srcHost, uint8_t dstHost, uint16_t sport,
+                                       uint16_t dport, uint32_t seq, uint8_t flags,
+                                       const std::string &payload, uint32_t ack = 0)
+{
+    std::vector<uint8_t> t = {uint8_t(sport >> 8),
+                              uint8_t(sport),
+                              uint8_t(dport >> 8),
+                              uint8_t(dport),
+                              uint8_t(seq >> 24),
+                              uint8_t(seq >> 16),
+                              uint8_t(seq >> 8),
+                              uint8_t(seq),
+                              uint8_t(ack >> 24),
+                              uint8_t(ack >> 16),
+                              uint8_t(ack >> 8),
+                              uint8_t(ack),
+                              0x50,
+                              flags,
+                              0xff,
+                              0xff,
+                              0,
+                              0,
+                              0,
+                              0};
+    t.insert(t.end(), payload.begin(), payload.end());
+    return ipv4Frame(srcHost, dstHost, 6, t);
 }
 
 /// Ethernet + IPv4 + UDP, as tcpv4Frame.
 inline std::vector<uint8_t> udpv4Frame(uint8_t srcHost, uint8_t dstHost, uint16_t sport,
                                        uint16_t dport, const std::string &payload)
 {
-    std::vector<uint8_t> f = {0, 1, 2, 3, 4, dstHost, 0, 1, 2, 3, 4, srcHost, 0x08, 0x00};
-    const size_t udpLen = 8 + payload.size(), ipLen = 20 + udpLen;
-    const uint8_t ip[20] = {0x45,
-                            0,
-                            uint8_t(ipLen >> 8),
-                            uint8_t(ipLen),
-                            0,
-                            1,
-                            0x40,
-                            0,
-                            64,
-                            17,
-                            0,
-                            0,
-                            10,
-                            0,
-                            0,
-                            srcHost,
-                            10,
-                            0,
-                            0,
-                            dstHost};
-    f.insert(f.end(), ip, ip + 20);
-    const uint8_t udp[8] = {uint8_t(sport >> 8),
-                            uint8_t(sport),
-                            uint8_t(dport >> 8),
-                            uint8_t(dport),
-                            uint8_t(udpLen >> 8),
-                            uint8_t(udpLen),
-                            0,
-                            0};
-    f.insert(f.end(), udp, udp + 8);
-    f.insert(f.end(), payload.begin(), payload.end());
-    return f;
+    const size_t udpLen = 8 + payload.size();
+    std::vector<uint8_t> u = {uint8_t(sport >> 8),
+                              uint8_t(sport),
+                              uint8_t(dport >> 8),
+                              uint8_t(dport),
+                              uint8_t(udpLen >> 8),
+                              uint8_t(udpLen),
+                              0,
+                              0};
+    u.insert(u.end(), payload.begin(), payload.end());
+    return ipv4Frame(srcHost, dstHost, 17, u);
 }
 
 /// One dissected frame kept alive with its bytes.

@@ -317,11 +317,10 @@ void holdTail(Dissection &d, TcpReassembly &st, const TcpPayloadContext &c, cons
     const size_t needed = asked.more == Desegment::kOneMoreSegment ? 0 : tail + asked.more;
     if (needed > kMaxPduBytes || st.pendingBytes + tail > kMaxPendingBytes)
         return;
-    // Copied first: holdNew may reuse a slot, and `done` stays valid (a deque's growth keeps
-    // references to its elements).
-    const std::vector<uint8_t> bytes(done.bytes.begin() + ptrdiff_t(asked.at), done.bytes.end());
-    rec.held =
-        holdNew(d, st, c, bytes.data(), bytes.size(), done.startSeq + uint32_t(asked.at), needed);
+    // `done` stays valid: it has left `pending` (holdNew drops nothing of it), is not free
+    // for reuse yet, and a deque's growth keeps references to its elements.
+    rec.held = holdNew(d, st, c, done.bytes.data() + asked.at, tail,
+                       done.startSeq + uint32_t(asked.at), needed);
 }
 
 } // namespace
