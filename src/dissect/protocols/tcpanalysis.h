@@ -257,10 +257,11 @@ public:
                 r.dupAckFrame = fwd.lastNonDupAck;
             }
         }
-        // Duplicates count from the last ACK that was neither a duplicate nor a window
-        // update: a window update between them changes neither the count nor the frame they
-        // refer to (tshark: "Dup ACK 64#4" after the update in 75).
-        if (!(a & (DuplicateAck | WindowUpdate))) {
+        // Duplicates count from the last pure ACK (no data, SYN, FIN or RST) that was neither
+        // a duplicate nor a window update: a window update, a data segment or a FIN between
+        // them changes neither the count nor the frame they refer to (tshark: "Dup ACK 64#4"
+        // after the update in 75; tests/data/tcp-dupack-after-fin.pcap frame 310 names 305).
+        if (!(a & (DuplicateAck | WindowUpdate)) && len == 0 && !synFinRst) {
             fwd.lastNonDupAck = uint32_t(s.frame);
             fwd.dupAckCount = 0;
         }
