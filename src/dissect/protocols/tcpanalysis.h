@@ -378,29 +378,21 @@ public:
             rev.validBif = true;
         }
 
-        // Bytes in flight: from the lowest unacknowledged byte seen to the highest, less what
-        // the peer's last SACK blocks cover. Not after a gap until the peer ACKs again.
+        // Bytes in flight: from the lowest unacknowledged byte seen to the highest (a FIN or SYN
+        // counting one), less what the peer's last SACK blocks cover, less one when this segment
+        // carries SYN or FIN (tshark). Not after a gap until the peer ACKs again.
         if (len > 0 && fwd.validBif) {
-            uint32_t lo = fwd.unackedLo, hi = fwd.unackedHi;
-            const bool any = !fwd.unacked.empty();
-            if (fl & (kSyn | kFin)) {
-                // This segment counts its data only, earlier ones their FIN too (tshark).
-                bool first = true;
-                for (const auto &u : fwd.unacked) {
-                    const uint32_t end =
-                        u.frame == uint32_t(s.frame) ? u.nextseq - u.control : u.nextseq;
-                    if (first || seqGt(end, hi))
-                        hi = end;
-                    first = false;
-                }
-            }
-            int64_t inFlight = any ? int64_t(uint32_t(hi - lo)) : 0;
+            int64_t inFlight = fwd.unacked.empty()
+                                   ? 0
+                                   : int64_t(uint32_t(fwd.unackedHi - fwd.unackedLo));
             // Every block counts, a D-SACK below the ACK too (RFC 2883): tshark then finds
             // nothing in flight and shows neither number.
             for (int i = 0; i < rev.sackCount && i < 4; ++i) {
                 if (seqLt(rev.sackLe[i], rev.sackRe[i]))
                     inFlight -= int64_t(uint32_t(rev.sackRe[i] - rev.sackLe[i]));
             }
+            if (fl & (kSyn | kFin))
+                inFlight = inFlight > 0 && inFlight < 2000000000 ? inFlight - 1 : 0;
             fwd.pushBytes += len;
             const uint32_t pushed = fwd.pushBytes;
             if (fl & kPsh)
