@@ -95,6 +95,16 @@ bool PacketStore::load(const QString &path, bool following)
         return false;
     }
     shared->session.setRemembersFrames(true);
+    // Revisits run under the mutex, so the reader is free; its random-access cursor copies
+    // the frame, leaving the one being dissected alone. Reassembled messages are read again
+    // from their segments instead of being kept.
+    shared->session.setFrameReader([s = shared.get()](uint64_t number, std::vector<uint8_t> &out) {
+        thread_local CapturedPacket packet;
+        if (number == 0 || !s->reader.readPacket(number - 1, packet))
+            return false;
+        out.assign(packet.frame.data, packet.frame.data + packet.frame.capLen);
+        return true;
+    });
     shared->filter = m_filter; // applied from the first packet: no pass needed
     shared->filterGeneration = m_filterGeneration;
     shared->reader.setFollowing(following);

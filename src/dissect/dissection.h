@@ -274,6 +274,8 @@ public:
         const auto b = sourceBytes(i);
         return Reader(b.data(), b.size(), b.size());
     }
+    /// The source items added now refer to (0: the frame).
+    int currentSource() const { return m_source; }
     /// The bytes a node's offset refers to (its source's first byte).
     const uint8_t *nodeData(const FieldNode &n) const { return sourceBytes(n.source).data(); }
     /// Items added while a SourceScope is alive refer to its source's bytes.

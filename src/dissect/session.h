@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -22,6 +23,13 @@ public:
     /// CLI's single pass leaves it off).
     void setRemembersFrames(bool on) { m_remembersFrames = on; }
     bool remembersFrames() const { return m_remembersFrames; }
+    /// Reads frame `number`'s captured bytes again (from the capture file), or returns false.
+    using FrameReader = std::function<bool(uint64_t number, std::vector<uint8_t> &bytes)>;
+    /// With a frame reader, a revisit gathers a reassembled message again from its segments'
+    /// frames, so the session need not keep the messages' bytes (the store gives its file).
+    /// Called during a dissection: it must not disturb the frame being dissected.
+    void setFrameReader(FrameReader reader) { m_frameReader = std::move(reader); }
+    const FrameReader &frameReader() const { return m_frameReader; }
     /// The highest frame number dissected so far: frames up to it are revisits.
     uint64_t framesSeen() const { return m_framesSeen; }
     void frameDone(uint64_t number) { m_framesSeen = std::max(m_framesSeen, number); }
@@ -59,6 +67,7 @@ private:
         return k;
     }
     std::vector<Holder> m_states;
+    FrameReader m_frameReader;
     uint64_t m_framesSeen = 0;
     uint64_t m_serial = 0;
     bool m_remembersFrames = false;

@@ -170,6 +170,10 @@ private slots:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("count"); // from the corpus's INDEX.md
+        // Messages reassembled from segments: a revisit reads them again from the file.
+        const QString data = QStringLiteral(PACKETLENS_SOURCE_DIR "/tests/data/");
+        QTest::newRow("http-split") << data + QStringLiteral("http-split.pcap") << 50;
+        QTest::newRow("tls-12-split") << data + QStringLiteral("tls-12-split.pcap") << 18;
         if (m_corpus.isEmpty())
             QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
         QTest::newRow("print-flags")

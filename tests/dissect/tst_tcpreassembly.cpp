@@ -115,6 +115,51 @@ private slots:
         QCOMPARE(held->value("dns.id"), QStringLiteral("<absent>"));
     }
 
+    void revisitsReadTheMessageAgainFromItsFrames()
+    {
+        // With a frame reader (the store gives its file), a completed message keeps only
+        // where its pieces lie: a revisit reads them from the frames again.
+        Capture c;
+        int reads = 0;
+        bool readable = true;
+        c.session.setFrameReader([&](uint64_t number, std::vector<uint8_t> &out) {
+            ++reads;
+            if (!readable || number == 0 || number > c.frames.size())
+                return false;
+            out = c.frames[number - 1]->bytes;
+            return true;
+        });
+        handshake(c);
+        const std::string q1 = dnsOverTcp(0x1111), q2 = dnsOverTcp(0x2222);
+        c.add(tcpv4Frame(1, 2, 40000, 53, 101, kPshAck, q1.substr(0, 10)));
+        // The rest of the first message and the start of the second: the second's tail is
+        // held from the middle of this segment.
+        const Dissected &middle =
+            c.add(tcpv4Frame(1, 2, 40000, 53, 111, kPshAck, q1.substr(10) + q2.substr(0, 5)));
+        QCOMPARE(middle.info(), QStringLiteral("Standard query 0x1111 A example.com"));
+        const Dissected &last = c.add(tcpv4Frame(1, 2, 40000, 53, 137, kPshAck, q2.substr(5)));
+        QCOMPARE(last.info(), QStringLiteral("Standard query 0x2222 A example.com"));
+        QVERIFY(last.hasText(QStringLiteral("[2 Reassembled TCP Segments (31 bytes): #4(5), "
+                                            "#5(26)]")));
+        QCOMPARE(reads, 0); // the first pass has the bytes
+
+        QCOMPARE(c.again(5)->dump(), last.dump());
+        const auto middleAgain = c.again(4);
+        QCOMPARE(middleAgain->value("dns.id"), QStringLiteral("0x1111"));
+        const auto source = middleAgain->d.sourceBytes(1);
+        QCOMPARE(std::string(source.begin(), source.end()), q1);
+        // A second pass knows where the held tail ended; that is all it adds.
+        QCOMPARE(middleAgain->value("tcp.reassembled_in"), QStringLiteral("5"));
+        QCOMPARE(reads, 4); // frames 4 and 5, then 3 and 4
+
+        // The file changed or went away: the revisit says so instead of showing stale bytes.
+        readable = false;
+        const auto lost = c.again(5);
+        QCOMPARE(lost->value("dns.id"), QStringLiteral("<absent>"));
+        QVERIFY(lost->hasText(QStringLiteral("[Reassembled TCP data could not be read again "
+                                             "from the capture file: see frames 4 to 5]")));
+    }
+
     void twoMessagesAndTheStartOfAThird()
     {
         Capture c;

@@ -26,10 +26,11 @@
 // sequence number, as Wireshark does by default; the raw values stay in tcp.seq_raw and
 // tcp.ack_raw. The SEQ/ACK analysis (retransmissions, lost segments, duplicate ACKs, window
 // events, ACK RTTs, bytes in flight), the per-stream times and the conversation completeness
-// come from tcpanalysis.h; a revisit shows what the first pass logged (a FrameLog of results).
+// come from tcpanalysis.h; a revisit shows what the first pass logged (TcpAnalysisLog).
 
 #include "checksum.h"
 #include "dissection.h"
+#include "packedframelog.h"
 #include "tcpanalysis.h"
 #include "tcpconversations.h"
 #include "tcpreassembly.h"
@@ -410,6 +411,7 @@ struct Flow
     bool baseSet = false;
     bool synSeen = false; ///< its SYN was seen, so `wsShift` is known
     int8_t wsShift = -1;  ///< window scale shift its SYN offered, -1 for none
+    bool operator==(const Flow &) const = default;
 };
 
 struct TcpConversation
@@ -422,12 +424,120 @@ struct TcpConversation
 
 using TcpConversations = ConversationTable<TcpConversation>;
 
-/// A segment's conversation as the first pass saw it, for revisits.
-struct TcpSnapshot
+/// The conversation a segment belonged to as the first pass saw it: its stream and the
+/// stream's flows then (initial sequence numbers, window scaling), for revisits.
+struct TcpStreamState
 {
-    uint32_t index;
+    uint32_t stream = 0;
     Flow flow[2];
-    int8_t dir;
+    bool operator==(const TcpStreamState &) const = default;
+};
+/// By stream; the record's extra bit is the segment's direction.
+using TcpStreamLog = VersionedFrameLog<TcpStreamState, 1>;
+
+/// The frame's time in nanoseconds, as the SEQ/ACK analysis counts it. Unsigned arithmetic: a
+/// hostile file's timestamps may be anywhere; differences wrap, never trap.
+int64_t frameTime(const Dissection &d)
+{
+    const Frame &fr = d.frame();
+    return fr.hasTimestamp ? int64_t(uint64_t(fr.tsSec) * 1000000000u + fr.tsNsec) : 0;
+}
+
+/// The SEQ/ACK analysis's results for revisits, packed (PackedFrameLog): about 12 bytes a
+/// segment instead of 80. A record leaves out what its stream's frames share, the stream's
+/// first time (time_relative is the frame's time less it) and its initial RTT: those are kept
+/// once a stream.
+class TcpAnalysisLog
+{
+public:
+    void record(uint64_t frame, uint32_t stream, int64_t time, const tcpa::Result &r)
+    {
+        if (m_first.size() <= stream) {
+            m_first.resize(size_t(stream) + 1);
+            m_irtt.resize(size_t(stream) + 1);
+        }
+        if (r.has & tcpa::Result::HasTimes)
+            m_first[stream] = tcpa::elapsed(time, r.timeRelative);
+        if (r.has & tcpa::Result::HasIrtt)
+            m_irtt[stream] = r.irtt;
+        m_log.record(frame, r);
+    }
+    /// The first pass's result for this frame's next TCP header, or false.
+    bool next(Dissection &d, uint32_t stream, int64_t time, tcpa::Result &out)
+    {
+        const tcpa::Result *r = d.logged(m_log);
+        if (!r)
+            return false;
+        out = *r;
+        if (stream < m_first.size()) {
+            if (out.has & tcpa::Result::HasTimes)
+                out.timeRelative = tcpa::elapsed(time, m_first[stream]);
+            if (out.has & tcpa::Result::HasIrtt)
+                out.irtt = m_irtt[stream];
+        }
+        return true;
+    }
+
+private:
+    struct Codec
+    {
+        static constexpr uint8_t kDupAck = 0x80; // beside Result::has's bits
+        static void put(PackWriter &w, uint64_t frame, const tcpa::Result &r)
+        {
+            const bool dup = r.dupAckNum || r.dupAckFrame;
+            w.u(r.flags);
+            w.u(r.has | (dup ? kDupAck : 0));
+            w.u(r.completeness);
+            if (r.has & tcpa::Result::HasAcks) {
+                w.s(int64_t(frame - r.acksFrame));
+                w.s(r.ackRtt);
+            }
+            if (r.has & tcpa::Result::HasBif) {
+                w.u(r.bytesInFlight);
+                w.u(r.pushBytesSent);
+            }
+            if (r.has & tcpa::Result::HasRto) {
+                w.s(int64_t(frame - r.rtoFrame));
+                w.s(r.rto);
+            }
+            if (r.has & tcpa::Result::HasTimes)
+                w.s(r.timeDelta);
+            if (dup) {
+                w.u(r.dupAckNum);
+                w.s(int64_t(frame - r.dupAckFrame));
+            }
+        }
+        static tcpa::Result get(PackReader &in, uint64_t frame)
+        {
+            tcpa::Result r;
+            r.flags = uint16_t(in.u());
+            const uint8_t has = uint8_t(in.u());
+            r.has = has & uint8_t(~kDupAck);
+            r.completeness = uint8_t(in.u());
+            if (r.has & tcpa::Result::HasAcks) {
+                r.acksFrame = uint32_t(frame - uint64_t(in.s()));
+                r.ackRtt = in.s();
+            }
+            if (r.has & tcpa::Result::HasBif) {
+                r.bytesInFlight = uint32_t(in.u());
+                r.pushBytesSent = uint32_t(in.u());
+            }
+            if (r.has & tcpa::Result::HasRto) {
+                r.rtoFrame = uint32_t(frame - uint64_t(in.s()));
+                r.rto = in.s();
+            }
+            if (r.has & tcpa::Result::HasTimes)
+                r.timeDelta = in.s();
+            if (has & kDupAck) {
+                r.dupAckNum = uint32_t(in.u());
+                r.dupAckFrame = uint32_t(frame - uint64_t(in.s()));
+            }
+            return r;
+        }
+    };
+    PackedFrameLog<tcpa::Result, Codec> m_log;
+    std::vector<int64_t> m_first; // by stream
+    std::vector<int64_t> m_irtt;  // by stream
 };
 
 /// Per-segment facts the option parser needs and fills.
@@ -1242,10 +1352,8 @@ tcpa::Segment analysisSegment(const Dissection &d, uint32_t seq, uint32_t ack, u
                               uint32_t window, uint16_t flags)
 {
     tcpa::Segment seg;
-    const Frame &fr = d.frame();
-    seg.frame = fr.number;
-    // Unsigned: a hostile file's timestamps may be anywhere; differences wrap, never trap.
-    seg.time = fr.hasTimestamp ? int64_t(uint64_t(fr.tsSec) * 1000000000u + fr.tsNsec) : 0;
+    seg.frame = d.frame().number;
+    seg.time = frameTime(d);
     seg.seq = seq;
     seg.ack = ack;
     seg.len = len;
@@ -1346,16 +1454,19 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     int dir = 0;
     bool reusedPorts = false; // a SYN that starts a new conversation on the same ports
     // The SEQ/ACK analysis of this segment: on a revisit the first pass's, logged.
-    auto &analysisLog = d.session().state<FrameLog<tcpa::Result>>();
+    auto &analysisLog = d.session().state<TcpAnalysisLog>();
     const tcpa::Result *analysis = nullptr;
+    tcpa::Result analysisLogged;
     if (!quoted) {
-        auto &log = d.session().state<FrameLog<TcpSnapshot>>();
-        const TcpSnapshot *logged = d.logged(log);
-        if (logged) {
-            revisited.index = logged->index;
+        auto &log = d.session().state<TcpStreamLog>();
+        uint32_t loggedDir = 0;
+        if (const TcpStreamState *logged =
+                d.revisit() ? log.next(d.frame().number, d.session().serial(), &loggedDir)
+                            : nullptr) {
+            revisited.index = logged->stream;
             revisited.data.flow[0] = logged->flow[0];
             revisited.data.flow[1] = logged->flow[1];
-            dir = logged->dir;
+            dir = int(loggedDir);
             conv = &revisited;
         } else {
             bool reversed = false, created = false;
@@ -1387,8 +1498,8 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                 }
             }
             if (d.recording())
-                log.record(d.frame().number,
-                           {conv->index, {conv->data.flow[0], conv->data.flow[1]}, int8_t(dir)});
+                log.record(d.frame().number, conv->index,
+                           {conv->index, {conv->data.flow[0], conv->data.flow[1]}}, uint32_t(dir));
         }
     }
 
@@ -1403,9 +1514,10 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
     if (conv)
         d.addGenerated(tcp, s_f[Stream], conv->index);
     if (conv) {
-        if (d.revisit())
-            analysis = d.logged(analysisLog);
-        else if (!conv->data.analysis)
+        if (d.revisit()) {
+            if (analysisLog.next(d, conv->index, frameTime(d), analysisLogged))
+                analysis = &analysisLogged;
+        } else if (!conv->data.analysis)
             conv->data.analysis = std::make_unique<tcpa::Analyzer>();
         // The bits of the frames before this one.
         // (tshark counts a SYN that reuses the ports at once.)
@@ -1642,7 +1754,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
             times = conv->data.analysis->timesOnly(analysisSegment(d, seqRaw, ackRaw, 0, 0, flags));
             analysis = &times;
             if (d.recording())
-                analysisLog.record(d.frame().number, times);
+                analysisLog.record(d.frame().number, conv->index, frameTime(d), times);
         }
         if (analysis)
             addAnalysis(d, tcp, r, *analysis);
@@ -1679,7 +1791,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         fresh = conv->data.analysis->analyze(seg, dir);
         analysis = &fresh;
         if (d.recording())
-            analysisLog.record(d.frame().number, fresh);
+            analysisLog.record(d.frame().number, conv->index, frameTime(d), fresh);
     }
     if (analysis)
         addAnalysis(d, tcp, r, *analysis);

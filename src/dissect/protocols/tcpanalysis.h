@@ -382,9 +382,8 @@ public:
         // counting one), less what the peer's last SACK blocks cover, less one when this segment
         // carries SYN or FIN (tshark). Not after a gap until the peer ACKs again.
         if (len > 0 && fwd.validBif) {
-            int64_t inFlight = fwd.unacked.empty()
-                                   ? 0
-                                   : int64_t(uint32_t(fwd.unackedHi - fwd.unackedLo));
+            int64_t inFlight =
+                fwd.unacked.empty() ? 0 : int64_t(uint32_t(fwd.unackedHi - fwd.unackedLo));
             // Every block counts, a D-SACK below the ACK too (RFC 2883): tshark then finds
             // nothing in flight and shows neither number.
             for (int i = 0; i < rev.sackCount && i < 4; ++i) {

@@ -9,12 +9,16 @@
 // dissected from a data source `Reassembled TCP (B bytes)`. A gap (a lost segment) abandons the
 // message; a retransmission of bytes already kept is not handed on again.
 //
-// Memory is bounded: a message larger than kMaxPduBytes is not reassembled, the bytes waiting
-// in all directions together stay under kMaxPendingBytes, and the completed messages a
-// revisit shows again (the GUI) keep at most kMaxKeptBytes, oldest dropped first.
+// Memory is bounded: a message larger than kMaxPduBytes is not reassembled, and the bytes
+// waiting in all directions together stay under kMaxPendingBytes. A completed message keeps
+// only where its pieces lie in their frames: a revisit (the GUI) reads those frames again
+// through the session's frame reader. Without one, or for a message whose bytes came from a
+// reassembled IP datagram, the completed messages keep their bytes, at most kMaxKeptBytes,
+// oldest dropped first.
 
 #include "tcpreassembly.h"
 
+#include "dissect/packedframelog.h"
 #include "dissect/textformat.h"
 
 #include <deque>
@@ -54,20 +58,24 @@ static_assert(std::size(kFields) == FieldCount);
 
 FieldBlock s_f;
 
+/// A segment's bytes in a message: `length` bytes from `offset` in frame `frame`'s bytes
+/// (or in the data source its payload was in, when the message is not `inFrames`).
 struct Piece
 {
     uint64_t frame;
+    uint32_t offset;
     uint32_t length;
 };
 
 /// One application message being gathered, or gathered.
 struct Pdu
 {
-    uint32_t startSeq = 0; ///< raw sequence number of its first byte
-    size_t needed = 0;     ///< its total length; 0 while unknown (one more segment)
-    std::vector<uint8_t> bytes;
+    uint32_t startSeq = 0;      ///< raw sequence number of its first byte
+    size_t needed = 0;          ///< its total length; 0 while unknown (one more segment)
+    std::vector<uint8_t> bytes; ///< while open; when done, only if not `inFrames`
     std::vector<Piece> pieces;
     uint64_t completedIn = 0; ///< the frame that completed it, 0 while open
+    bool inFrames = true;     ///< every piece lies in its frame's own bytes: can be read again
 };
 
 /// What one frame's payload did, for revisits: complete a message with its first `take`
@@ -84,6 +92,40 @@ struct SegmentLog
     bool refused = false; ///< a request past the memory bounds: dissected as it was
 };
 
+/// SegmentLog packed for the revisit log: a few bytes a record.
+struct SegmentLogCodec
+{
+    static void put(PackWriter &w, uint64_t, const SegmentLog &r)
+    {
+        const bool completes = r.completes != kNone, held = r.held != kNone;
+        w.u(uint64_t(r.continued) | uint64_t(r.retransmitted) << 1 | uint64_t(r.refused) << 2 |
+            uint64_t(completes) << 3 | uint64_t(held) << 4);
+        w.u(r.take);
+        if (completes)
+            w.u(r.completes);
+        if (held) {
+            w.u(r.held);
+            w.u(r.heldAt);
+        }
+    }
+    static SegmentLog get(PackReader &in, uint64_t)
+    {
+        SegmentLog r;
+        const uint64_t bits = in.u();
+        r.continued = bits & 1;
+        r.retransmitted = bits & 2;
+        r.refused = bits & 4;
+        r.take = uint32_t(in.u());
+        if (bits & 8)
+            r.completes = uint32_t(in.u());
+        if (bits & 16) {
+            r.held = uint32_t(in.u());
+            r.heldAt = uint32_t(in.u());
+        }
+        return r;
+    }
+};
+
 struct TcpReassembly
 {
     std::deque<Pdu> pdus; // by id; a deque keeps references valid as it grows
@@ -92,7 +134,7 @@ struct TcpReassembly
     size_t pendingBytes = 0;
     size_t keptBytes = 0;
     size_t oldestKept = 0; // the first pdu whose bytes may still be kept
-    FrameLog<SegmentLog> log;
+    PackedFrameLog<SegmentLog, SegmentLogCodec> log;
 
     uint32_t newPdu(bool remembers)
     {
@@ -111,13 +153,14 @@ struct TcpReassembly
         std::vector<uint8_t>().swap(p.bytes);
     }
 
-    /// A message is done with (completed or abandoned): its bytes are kept for revisits
-    /// (dropping the oldest kept ones past the budget), or, in a single pass, it is freed
-    /// for reuse so that memory does not grow with the capture.
-    void finished(uint32_t id, bool remembers)
+    /// A message is done with (completed or abandoned). In a single pass it is freed for
+    /// reuse so that memory does not grow with the capture. For revisits a completed one
+    /// keeps where its pieces are, and its bytes only when they cannot be read again from
+    /// the frames (dropping the oldest kept ones past the budget).
+    void finished(uint32_t id, const Session &session)
     {
         Pdu &p = pdus[id];
-        if (!remembers) {
+        if (!session.remembersFrames()) {
             pendingBytes -= p.completedIn ? 0 : p.bytes.size();
             p = Pdu{};
             freeIds.push_back(id);
@@ -125,6 +168,10 @@ struct TcpReassembly
         }
         if (!p.completedIn) {
             release(p, true);
+            return;
+        }
+        if (p.inFrames && session.frameReader()) {
+            std::vector<uint8_t>().swap(p.bytes);
             return;
         }
         keptBytes += p.bytes.size();
@@ -136,16 +183,52 @@ struct TcpReassembly
     }
 
     /// Gives up the message waiting in `flow`, if any.
-    void drop(uint64_t flow, bool remembers)
+    void drop(uint64_t flow, const Session &session)
     {
         const auto it = pending.find(flow);
         if (it == pending.end())
             return;
         const uint32_t id = it->second;
         pending.erase(it);
-        finished(id, remembers);
+        finished(id, session);
     }
 };
+
+/// Adds `len` payload bytes from `at` to `p`'s pieces, extending the frame's last piece.
+void addPiece(const Dissection &d, Pdu &p, const Reader &payload, size_t at, size_t len)
+{
+    const uint64_t frame = d.frame().number;
+    const uint32_t offset = uint32_t(payload.frameOffset(at));
+    if (d.currentSource() != 0)
+        p.inFrames = false; // the bytes of a reassembled datagram: kept, not read again
+    if (!p.pieces.empty() && p.pieces.back().frame == frame &&
+        p.pieces.back().offset + p.pieces.back().length == offset)
+        p.pieces.back().length += uint32_t(len);
+    else
+        p.pieces.push_back({frame, offset, uint32_t(len)});
+}
+
+/// A completed message's bytes on a revisit: kept, or read again from its frames. Returns
+/// why they are not available, or null.
+const char *gather(Dissection &d, const Pdu &p, std::vector<uint8_t> &out)
+{
+    if (!p.bytes.empty()) {
+        out = p.bytes;
+        return nullptr;
+    }
+    const Session::FrameReader &read = d.session().frameReader();
+    if (!p.inFrames || !read)
+        return "no longer kept (memory bound)";
+    std::vector<uint8_t> frame;
+    for (const Piece &piece : p.pieces) {
+        if (!read(piece.frame, frame) || piece.offset > frame.size() ||
+            piece.length > frame.size() - piece.offset)
+            return "could not be read again from the capture file";
+        out.insert(out.end(), frame.begin() + piece.offset,
+                   frame.begin() + piece.offset + piece.length);
+    }
+    return nullptr;
+}
 
 void handOn(Dissection &d, const Reader &r, const TcpPayloadContext &c)
 {
@@ -173,31 +256,34 @@ void addSegmentData(Dissection &d, const TcpPayloadContext &c, const Reader &pay
         d.setText(it, "TCP segment data (" + text::uintString(len) + " bytes)");
 }
 
-/// The segment that completes (or may complete) `p`: the segments subtree and the message
-/// from its own data source. Returns the dissector's request for more.
-Desegment dissectPdu(Dissection &d, const Pdu &p, const TcpPayloadContext &c, bool allowed)
+/// The segment that completes (or may complete) a message of `bytes` gathered from `pieces`:
+/// the segments subtree and the message from its own data source. Returns the dissector's
+/// request for more.
+Desegment dissectPdu(Dissection &d, std::vector<uint8_t> bytes, const std::vector<Piece> &pieces,
+                     const TcpPayloadContext &c, bool allowed)
 {
-    const size_t n = p.bytes.size();
-    const int src = d.addSource("Reassembled TCP (" + text::uintString(n) + " bytes)", p.bytes);
+    const size_t n = bytes.size();
+    const int src =
+        d.addSource("Reassembled TCP (" + text::uintString(n) + " bytes)", std::move(bytes));
     if (src == 0)
         return {}; // hostile: hundreds of messages in one frame; the segment data shows
     Dissection::SourceScope scope(d, src);
     const Reader whole = d.sourceReader(size_t(src));
     Item segs = d.addBytes(c.parent, s_f[Segments], whole, 0, n);
     if (segs) {
-        std::string l = text::uintString(p.pieces.size()) + " Reassembled TCP Segments (" +
+        std::string l = text::uintString(pieces.size()) + " Reassembled TCP Segments (" +
                         text::uintString(n) + " bytes): ";
-        for (size_t i = 0; i < p.pieces.size(); ++i) {
+        for (size_t i = 0; i < pieces.size(); ++i) {
             if (i)
                 l += ", ";
-            l += '#' + text::uintString(p.pieces[i].frame) + '(' +
-                 text::uintString(p.pieces[i].length) + ')';
+            l += '#' + text::uintString(pieces[i].frame) + '(' +
+                 text::uintString(pieces[i].length) + ')';
         }
         d.setText(segs, std::move(l));
         d.flag(segs, Generated);
     }
     size_t at = 0;
-    for (const Piece &piece : p.pieces) {
+    for (const Piece &piece : pieces) {
         const size_t len = std::min<size_t>(piece.length, n - at);
         Item it = d.addValue(segs, s_f[Segment], whole, at, len, piece.frame);
         if (it) {
@@ -208,26 +294,24 @@ Desegment dissectPdu(Dissection &d, const Pdu &p, const TcpPayloadContext &c, bo
         }
         at += len;
     }
-    d.addGenerated(segs, s_f[SegmentCount], p.pieces.size());
+    d.addGenerated(segs, s_f[SegmentCount], pieces.size());
     d.addGenerated(segs, s_f[ReassembledLength], n);
     d.flag(d.addBytes(segs, s_f[ReassembledData], whole, 0, n), Generated);
     return handOnAsking(d, whole, c, allowed);
 }
 
-/// Starts a message held from payload offset `at` (the first pass), replacing any waiting in
-/// the same direction.
+/// Starts a message of the `n` bytes at `b` (the first pass), replacing any waiting in the
+/// same direction; the caller adds its pieces.
 uint32_t holdNew(Dissection &d, TcpReassembly &st, const TcpPayloadContext &c, const uint8_t *b,
                  size_t n, uint32_t seq, size_t needed)
 {
     const uint64_t flow = uint64_t(c.stream) << 1 | c.direction;
-    const bool remembers = d.session().remembersFrames();
-    st.drop(flow, remembers);
-    const uint32_t id = st.newPdu(remembers);
+    st.drop(flow, d.session());
+    const uint32_t id = st.newPdu(d.session().remembersFrames());
     Pdu &p = st.pdus[id];
     p.startSeq = seq;
     p.needed = needed;
     p.bytes.assign(b, b + n);
-    p.pieces.push_back({d.frame().number, uint32_t(n)});
     st.pendingBytes += n;
     st.pending[flow] = id;
     return id;
@@ -262,6 +346,7 @@ void dissectFrom(Dissection &d, const Reader &payload, size_t pos, const TcpPayl
         rec.held =
             holdNew(d, st, c, payload.ptr(at, len - at), len - at, c.seq + uint32_t(at), needed);
         rec.heldAt = uint32_t(at);
+        addPiece(d, st.pdus[rec.held], payload, at, len - at);
     } else if (rec.held != kNone && rec.held < st.pdus.size()) {
         if (const uint64_t in = st.pdus[rec.held].completedIn)
             d.addGenerated(c.tcp, s_f[ReassembledIn], in);
@@ -287,13 +372,14 @@ void revisit(Dissection &d, const Reader &payload, const TcpPayloadContext &c, T
     if (rec.completes != kNone && rec.completes < st.pdus.size()) {
         const Pdu &p = st.pdus[rec.completes];
         addSegmentData(d, c, payload, 0, rec.take);
-        if (p.bytes.empty() && !p.pieces.empty())
+        std::vector<uint8_t> bytes;
+        if (const char *why = p.pieces.empty() ? nullptr : gather(d, p, bytes))
             d.addText(c.parent, payload, 0, 0,
-                      "[Reassembled TCP data no longer kept (memory bound): see frames " +
+                      std::string("[Reassembled TCP data ") + why + ": see frames " +
                           text::uintString(p.pieces.front().frame) + " to " +
                           text::uintString(p.completedIn) + "]");
         else
-            dissectPdu(d, p, c, true); // asks as in the first pass; the answer is known
+            dissectPdu(d, std::move(bytes), p.pieces, c, true); // asks as the first pass did
         pos = rec.take;
     }
     if (rec.continued && rec.held < st.pdus.size()) {
@@ -321,6 +407,19 @@ void holdTail(Dissection &d, TcpReassembly &st, const TcpPayloadContext &c, cons
     // for reuse yet, and a deque's growth keeps references to its elements.
     rec.held = holdNew(d, st, c, done.bytes.data() + asked.at, tail,
                        done.startSeq + uint32_t(asked.at), needed);
+    // Its pieces: those of `done` from asked.at on.
+    Pdu &p = st.pdus[rec.held];
+    p.inFrames = done.inFrames;
+    size_t skip = asked.at;
+    for (const Piece &piece : done.pieces) {
+        if (skip >= piece.length) {
+            skip -= piece.length;
+            continue;
+        }
+        p.pieces.push_back(
+            {piece.frame, piece.offset + uint32_t(skip), piece.length - uint32_t(skip)});
+        skip = 0;
+    }
 }
 
 } // namespace
@@ -340,7 +439,6 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
     }
     SegmentLog rec;
     size_t pos = 0;
-    const bool remembers = d.session().remembersFrames();
     const uint64_t flow = uint64_t(c.stream) << 1 | c.direction;
     auto it = st.pending.empty() ? st.pending.end() : st.pending.find(flow);
     if (it != st.pending.end()) {
@@ -365,10 +463,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
                 }
                 const uint8_t *b = payload.ptr(used, take);
                 p.bytes.insert(p.bytes.end(), b, b + take);
-                if (!p.pieces.empty() && p.pieces.back().frame == d.frame().number)
-                    p.pieces.back().length += uint32_t(take);
-                else
-                    p.pieces.push_back({d.frame().number, uint32_t(take)});
+                addPiece(d, p, payload, used, take);
                 st.pendingBytes += take;
                 used += take;
                 if (p.needed && p.bytes.size() < p.needed) {
@@ -379,7 +474,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
                 // A try on a continued message leaves Info as TCP's, so that a revisit (which
                 // knows the message goes on and does not try) shows the same, as tshark -2.
                 const std::string info = d.columns() ? d.info() : std::string();
-                asked = dissectPdu(d, p, c, true);
+                asked = dissectPdu(d, p.bytes, p.pieces, c, true);
                 if (!asked.more || asked.at != 0)
                     break; // whole
                 d.rollback(before);
@@ -397,7 +492,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
                 addSegmentData(d, c, payload, 0, used);
             rec.take = uint32_t(used);
             if (dropped) {
-                st.drop(flow, remembers);
+                st.drop(flow, d.session());
                 pos = used;
                 rec.take = 0;
             } else if (held) {
@@ -415,7 +510,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
                 pos = used;
                 if (asked.more && asked.at < p.bytes.size())
                     holdTail(d, st, c, p, asked, rec);
-                st.finished(id, remembers);
+                st.finished(id, d.session());
             }
         } else if (int32_t(end - expected) <= 0 && int32_t(end - p.startSeq) > 0) {
             // Bytes already held: a retransmission, not handed on twice.
@@ -425,7 +520,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
             return;
         } else {
             // A gap (a segment not captured) or a jump: the message cannot be completed.
-            st.drop(flow, remembers);
+            st.drop(flow, d.session());
         }
     }
     if (pos < len)
@@ -441,10 +536,9 @@ void endTcpFlow(Dissection &d, uint32_t stream, uint8_t direction, bool both)
     TcpReassembly &st = d.session().state<TcpReassembly>();
     if (st.pending.empty())
         return;
-    const bool remembers = d.session().remembersFrames();
-    st.drop(uint64_t(stream) << 1 | direction, remembers);
+    st.drop(uint64_t(stream) << 1 | direction, d.session());
     if (both)
-        st.drop(uint64_t(stream) << 1 | (direction ^ 1u), remembers);
+        st.drop(uint64_t(stream) << 1 | (direction ^ 1u), d.session());
 }
 
 void register_tcpreassembly(Registry &reg)

@@ -15,6 +15,7 @@
 //  +-------+-------+-------+-------+------------------------------+
 
 #include "dissection.h"
+#include "packedframelog.h"
 #include "textformat.h"
 #include "tlsnames.h"
 
@@ -557,12 +558,13 @@ struct Conv
     bool resumed = false;       // ServerHello seen without a later ServerHelloDone
     bool ccs[2] = {};           // ChangeCipherSpec seen from the client [0], server [1]
     uint64_t heuristicFrom = 0; // frame where the heuristic took the conversation (0 never)
+    bool operator==(const Conv &) const = default;
 };
 
 struct State
 {
     std::unordered_map<uint32_t, Conv> convs;
-    FrameLog<Conv> log;
+    VersionedFrameLog<Conv> log; // by TCP stream
     // The dissection (Session::serial) whose Info column TLS last wrote: a segment that
     // completes one PDU and starts others calls TLS once per piece, and tshark's column then
     // lists them all (TCP fences the column between them).
@@ -1490,7 +1492,7 @@ void dissectTls(Dissection &d, const Reader &r, Item parent)
         live = &st.convs[d.transport.stream];
         c.conv = *live;
         if (d.recording())
-            st.log.record(d.frame().number, c.conv);
+            st.log.record(d.frame().number, d.transport.stream, c.conv);
     }
     c.fromServer = c.conv.serverPort ? d.transport.srcPort == c.conv.serverPort
                                      : d.transport.srcPort < d.transport.dstPort;
