@@ -1,5 +1,7 @@
 #include "capturecontroller.h"
 
+#include "capture/privileges.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -68,7 +70,7 @@ bool CaptureController::start(const ipc::Config &config, Launch launch)
         m_error = tr("a capture is already running");
         return false;
     }
-    if (ipc::ClientSession::findHelper().isEmpty()) {
+    if (helperProgram().isEmpty()) {
         m_error = tr("the capture helper packetlens-capture was not found beside the "
                      "application; set PACKETLENS_HELPER to its path");
         return false;
@@ -132,7 +134,26 @@ bool CaptureController::openSpoolFile(QString *error)
 
 bool CaptureController::startSession()
 {
-    QString program = ipc::ClientSession::findHelper();
+    QString program = helperProgram();
+    if (m_launch == Launch::Direct && capture::helperDeniedToUser(program.toStdString())) {
+        // It cannot even start: the same failure as a helper without its capabilities, through
+        // the event loop as that one comes (start() has returned by then), pkexec offered.
+        m_deniedPending = true;
+        const quint64 generation = ++m_generation;
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, program] {
+                if (generation != m_generation || !std::exchange(m_deniedPending, false))
+                    return;
+                capture::CapabilityHintContext c =
+                    capture::capabilityHintContext(program.toStdString());
+                fail(QString::fromStdString(capture::capabilityProblemSummary(c)),
+                     permissionHint(program, true), true);
+                finishCapture();
+            },
+            Qt::QueuedConnection);
+        return true;
+    }
     QStringList arguments;
     if (m_launch == Launch::Pkexec) {
         // pkexec execs the helper in place, so the helper keeps the pid the session checks.
@@ -149,9 +170,7 @@ bool CaptureController::startSession()
             dropped += i.kernelDropped;
         m_dropped = dropped;
     });
-    connect(m_session.get(), &ipc::ClientSession::error, this, [this](const ipc::Error &e) {
-        fail(e.message, e.hint, e.code == quint32(ipc::ErrorCode::NoPermission));
-    });
+    connect(m_session.get(), &ipc::ClientSession::error, this, &CaptureController::onSessionError);
     // Queued: the session must not be deleted inside its own signal. The generation tells a
     // late call of a session already replaced (resume() right after a pause) from the current.
     connect(
@@ -167,6 +186,29 @@ bool CaptureController::startSession()
         return false;
     }
     return true;
+}
+
+void CaptureController::onSessionError(const ipc::Error &e)
+{
+    const bool pkexec = m_launch == Launch::Pkexec;
+    if (e.code == quint32(ipc::ErrorCode::NoPermission)) {
+        // The helper's own hint cannot know the application: this one offers pkexec or says
+        // how to get it, for the helper this application runs.
+        fail(e.message, permissionHint(helperProgram()), !pkexec);
+        return;
+    }
+    // pkexec exits 126 when the password dialog was dismissed or authorization refused, 127
+    // when it could not ask (no polkit agent): not the helper's failure.
+    static const QLatin1String kExited("the capture helper exited with status ");
+    if (pkexec && e.code == quint32(ipc::ErrorCode::HelperFailed) &&
+        (e.message == kExited + QLatin1String("126") ||
+         e.message == kExited + QLatin1String("127"))) {
+        fail(tr("pkexec did not run the capture helper: the administrator's password was not "
+                "given, or no polkit authentication agent is running."),
+             e.hint);
+        return;
+    }
+    fail(e.message, e.hint, false);
 }
 
 void CaptureController::stop()
@@ -233,6 +275,7 @@ bool CaptureController::resume()
 
 bool CaptureController::release(bool deleteFile)
 {
+    m_deniedPending = false; // the window has moved on: no late failure for this capture
     if (m_session) {
         m_stopRequested = true;
         m_session->stop();
@@ -513,6 +556,28 @@ QString CaptureController::newSpoolPath()
     m_lastStem = stem;
     m_lastSerial = n;
     return path;
+}
+
+QString CaptureController::helperProgram()
+{
+    const QString found = ipc::ClientSession::findHelper();
+    if (!found.isEmpty())
+        return found;
+    // findHelper() skips what this user may not execute; the installed helper may be just that.
+    const QString installed = QDir::cleanPath(QCoreApplication::applicationDirPath() +
+                                              QStringLiteral("/../libexec/packetlens/"
+                                                             "packetlens-capture"));
+    return capture::helperDeniedToUser(installed.toStdString()) ? installed : QString();
+}
+
+QString CaptureController::permissionHint(const QString &helperPath, bool notExecutable)
+{
+    capture::CapabilityHintContext c = capture::capabilityHintContext(helperPath.toStdString());
+    c.problem = notExecutable ? capture::CapabilityHintContext::Problem::NotExecutable
+                              : capture::CapabilityHintContext::Problem::NoCapability;
+    c.client = capture::CapabilityHintContext::Client::Application;
+    c.pkexecAvailable = !pkexecProgram().isEmpty();
+    return QString::fromStdString(capture::missingCapabilityHint(c));
 }
 
 QString CaptureController::pkexecProgram()

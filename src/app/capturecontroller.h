@@ -119,6 +119,14 @@ public:
     static QString spoolDirectory();
     /// pkexec's path ($PACKETLENS_PKEXEC overrides it), or "" when it is not installed.
     static QString pkexecProgram();
+    /// The helper to run: ipc::ClientSession::findHelper(), else the installed one when it
+    /// exists but this user may not execute it (the Debian package's helper is 0750
+    /// root:packetlens), so that the failure can say why and pkexec can still run it.
+    static QString helperProgram();
+    /// The hint for a helper that may not capture (`notExecutable`: this user may not run
+    /// it), from capture::missingCapabilityHint(): the setcap/group fix for this helper and
+    /// this system, and "Retry with pkexec" when pkexecProgram() exists, else how to get it.
+    static QString permissionHint(const QString &helperPath, bool notExecutable = false);
 
 signals:
     /// The helper opened its sockets and dropped its privileges; the spool holds the interfaces.
@@ -127,7 +135,9 @@ signals:
     void resumed();
     void packetsWritten(quint64 captured);
     /// A capture error; `hint` names the fix when there is one. `permission`: the helper lacks
-    /// its capabilities (start(config, Launch::Pkexec) is the other way then).
+    /// its capabilities or this user may not run it, and it was run directly:
+    /// start(config, Launch::Pkexec) is the other way then. Through pkexec it is never set
+    /// (a second pkexec would not help).
     void failed(const QString &message, const QString &hint, bool permission);
     /// The spool could not be written (disk full, ...): the capture is paused (state()
     /// Paused). Everything captured stays, on disk or in memory (pendingPackets()).
@@ -173,6 +183,8 @@ private:
     void onStarted(const ipc::Started &s);
     void onPackets(const ipc::PacketBatch &b);
     void fail(const QString &message, const QString &hint = {}, bool permission = false);
+    /// The session's error, in the application's words where the helper's would mislead.
+    void onSessionError(const ipc::Error &e);
 
     std::unique_ptr<ipc::ClientSession> m_session;
     CaptureFileWriter m_spool;
@@ -196,6 +208,8 @@ private:
     bool m_limitHit = false;
     bool m_stopRequested = false;
     bool m_resuming = false;
+    /// A helper this user may not run: its failure is on its way (queued), no session.
+    bool m_deniedPending = false;
     quint64 m_captured = 0;
     quint64 m_dropped = 0, m_droppedBefore = 0;
     quint64 m_droppedOnPurpose = 0;

@@ -1,5 +1,6 @@
 #include "capture/privileges.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <pwd.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pl::capture {
@@ -209,13 +211,181 @@ bool dropAllPrivileges(std::string &error, std::string *summary)
     return true;
 }
 
+bool isInstalledHelperPath(const std::string &helperPath)
+{
+    const std::string tail = "/libexec/packetlens/packetlens-capture";
+    return helperPath.size() > tail.size() &&
+           helperPath.compare(helperPath.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+bool helperDeniedToUser(const std::string &path)
+{
+    struct stat st
+    {
+    };
+    if (path.empty() || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    return ::access(path.c_str(), X_OK) != 0 && errno == EACCES;
+}
+
+bool helperHasFileCapabilities(const std::string &path)
+{
+    cap_t caps = cap_get_file(path.c_str());
+    if (!caps)
+        return false;
+    cap_flag_value_t raw = CAP_CLEAR;
+    cap_get_flag(caps, CAP_NET_RAW, CAP_PERMITTED, &raw);
+    cap_free(caps);
+    return raw == CAP_SET;
+}
+
+CapabilityHintContext capabilityHintContext(const std::string &helperPath,
+                                            const std::string &userName)
+{
+    CapabilityHintContext c;
+    c.helperPath = helperPath;
+    c.userName = userName;
+    c.installed = isInstalledHelperPath(helperPath);
+    c.fileCapabilities = helperHasFileCapabilities(helperPath);
+    if (userName.empty() && helperDeniedToUser(helperPath))
+        c.problem = CapabilityHintContext::Problem::NotExecutable;
+
+    const group *g = ::getgrnam(kCaptureGroup);
+    if (!g)
+        return c;
+    c.groupExists = true;
+    const gid_t gid = g->gr_gid;
+    // Copied out: the next getpw* call may reuse the static buffer getgrnam returned.
+    std::vector<std::string> members;
+    for (char **m = g->gr_mem; m && *m; ++m)
+        members.emplace_back(*m);
+
+    std::string name = userName;
+    gid_t primary = gid_t(-1);
+    const passwd *pw = userName.empty() ? ::getpwuid(::getuid()) : ::getpwnam(userName.c_str());
+    if (pw) {
+        primary = pw->pw_gid;
+        if (name.empty())
+            name = pw->pw_name;
+    }
+    const bool listed =
+        primary == gid || std::find(members.begin(), members.end(), name) != members.end();
+    if (!userName.empty()) {
+        // Someone else's session cannot be seen from here: listed is the best there is.
+        c.membership = listed ? GroupMembership::Active : GroupMembership::None;
+        return c;
+    }
+    bool active = ::getegid() == gid;
+    const int n = ::getgroups(0, nullptr);
+    if (n > 0) {
+        std::vector<gid_t> groups(static_cast<size_t>(n));
+        const int got = ::getgroups(n, groups.data());
+        for (int i = 0; i < got; ++i)
+            active = active || groups[size_t(i)] == gid;
+    }
+    // A user added with usermod is listed at once, but a session keeps the groups it
+    // started with: such a user must log in again, and nothing else helps.
+    c.membership = active   ? GroupMembership::Active
+                   : listed ? GroupMembership::PendingLogin
+                            : GroupMembership::None;
+    return c;
+}
+
+std::string capabilityProblemSummary(const CapabilityHintContext &c)
+{
+    if (c.problem == CapabilityHintContext::Problem::NotExecutable)
+        return "You may not run the capture helper " + c.helperPath + ".";
+    return "The capture helper has no permission to capture (it lacks CAP_NET_RAW).";
+}
+
+std::string captureFixSteps(const CapabilityHintContext &c)
+{
+    using Problem = CapabilityHintContext::Problem;
+    using Client = CapabilityHintContext::Client;
+    const std::string group = kCaptureGroup;
+    const std::string user = c.userName.empty() ? std::string("$USER") : c.userName;
+    const std::string usermod = "sudo usermod -aG " + group + " " + user;
+    const std::string relogin = "then log out and back in, so that your session gets the group";
+    std::string out = "Two ways to fix it:\n1. For good, with no password at each capture:\n";
+
+    if (c.problem == Problem::NotExecutable) {
+        if (!c.groupExists) {
+            out += "     sudo chmod 0755 " + c.helperPath + "\n";
+        } else if (c.membership == GroupMembership::PendingLogin) {
+            out += "   You are in the " + group +
+                   " group already, but this session started "
+                   "before you joined it: log out and back in (or restart).\n";
+        } else {
+            out += "     " + usermod + "\n   " + relogin + ".\n";
+        }
+    } else {
+        out += "     sudo setcap cap_net_raw,cap_net_admin=eip " + c.helperPath + "\n";
+        if (c.installed && c.groupExists) {
+            if (c.membership == GroupMembership::None)
+                out += "     " + usermod + "\n   " + relogin + ".\n";
+            else if (c.membership == GroupMembership::PendingLogin)
+                out += "   and log out and back in: you joined the " + group +
+                       " group after this session started.\n";
+            out += "   The Debian package sets these capabilities when it installs the helper; "
+                   "they are gone here (a file system without file capabilities, or a replaced "
+                   "file).\n";
+        } else {
+            if (!c.installed)
+                out += "   Every build replaces the helper and loses the capabilities: run "
+                       "setcap again after building.\n";
+            out += "   With the Debian package, the helper gets its capabilities at installation "
+                   "and only members of the " +
+                   group + " group may run it: there, only\n     " + usermod + "\n   is needed (" +
+                   relogin + ").\n";
+        }
+    }
+
+    out += "2. For one capture, with an administrator's password: ";
+    switch (c.client) {
+    case Client::Application:
+        if (c.pkexecAvailable) {
+            out += "\"Retry with pkexec\" runs the helper as root through pkexec";
+            out += c.installed ? std::string(" (polkit action ") + kPolkitAction + ")" : "";
+            out += "; it gives up every privilege right after opening its sockets.";
+        } else {
+            out += "pkexec is not installed. Install it\n     sudo apt-get install pkexec\n   "
+                   "and PacketLens offers \"Retry with pkexec\" here.";
+        }
+        break;
+    case Client::Cli:
+        out += "run packetlens-cli through sudo, as with tshark\n     sudo packetlens-cli ...\n"
+               "   (the helper still drops to your user after opening its sockets, but "
+               "packetlens-cli then decodes the packets as root).";
+        break;
+    case Client::Helper:
+        out += "the PacketLens application runs the helper through pkexec (\"Retry with "
+               "pkexec\"; needs the pkexec package).";
+        break;
+    }
+    return out;
+}
+
+std::string missingCapabilityHint(const CapabilityHintContext &c)
+{
+    std::string why;
+    if (c.problem == CapabilityHintContext::Problem::NotExecutable) {
+        why = c.groupExists ? "Only members of the " + std::string(kCaptureGroup) +
+                                  " group may run the capture helper " + c.helperPath + ".\n"
+                            : "The capture helper " + c.helperPath + " is not executable.\n";
+    } else {
+        why = "The capture helper " + c.helperPath +
+              " needs the CAP_NET_RAW capability (and CAP_NET_ADMIN for promiscuous mode) "
+              "to open its capture sockets, and does not have it.\n";
+    }
+    return why + captureFixSteps(c);
+}
+
 std::string missingCapabilityHint(const std::string &helperPath)
 {
-    return "packetlens-capture needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode) to "
-           "capture. Run:\n  sudo setcap cap_net_raw,cap_net_admin=eip " +
-           helperPath + "\nand add yourself to the " + kCaptureGroup +
-           " group:\n  sudo usermod -aG " + kCaptureGroup +
-           " $USER\n(then log in again so the group applies).";
+    CapabilityHintContext c = capabilityHintContext(helperPath);
+    // The helper runs, so it may be executed; what it lacks is the capability.
+    c.problem = CapabilityHintContext::Problem::NoCapability;
+    return missingCapabilityHint(c);
 }
 
 } // namespace pl::capture

@@ -34,11 +34,83 @@ bool hasCapability(int cap);
 /// "dropped CAP_NET_RAW, CAP_NET_ADMIN; CapEff=0 CapPrm=0; uid 1000".
 bool dropAllPrivileges(std::string &error, std::string *summary = nullptr);
 
-/// The message to show when the helper lacks CAP_NET_RAW: names the exact commands that fix it.
-std::string missingCapabilityHint(const std::string &helperPath);
-
 /// The group the packaging creates for users allowed to capture.
 inline constexpr const char *kCaptureGroup = "packetlens";
+
+/// The polkit action the packaging installs for running the helper through pkexec.
+inline constexpr const char *kPolkitAction = "org.packetlens.capture";
+
+/// Whether the calling user is in kCaptureGroup.
+enum class GroupMembership {
+    None,         ///< not a member (or the group does not exist)
+    PendingLogin, ///< listed in the group database, but this login session predates it
+    Active,       ///< this process carries the group
+};
+
+/// Everything the capability hint depends on. capabilityHintContext() fills in what the system
+/// says; the client sets who shows the text and whether pkexec is there.
+struct CapabilityHintContext
+{
+    enum class Problem {
+        NoCapability,  ///< the helper ran and lacks CAP_NET_RAW (it exited kExitNoPermission)
+        NotExecutable, ///< this user may not run the helper (the package's 0750 root:packetlens)
+    };
+    /// Who shows the hint: the second fix reads differently in each.
+    enum class Client {
+        Helper,      ///< the helper itself, run by hand
+        Application, ///< the desktop application, whose failure box has "Retry with pkexec"
+        Cli,         ///< packetlens-cli
+    };
+    std::string helperPath;
+    Problem problem = Problem::NoCapability;
+    Client client = Client::Helper;
+    /// The helper is an installed one (…/libexec/packetlens/packetlens-capture), as the
+    /// Debian package lays it out; otherwise a build tree's.
+    bool installed = false;
+    bool groupExists = false; ///< kCaptureGroup exists (the Debian package makes it)
+    GroupMembership membership = GroupMembership::None;
+    /// pkexec is installed (Application: the failure box offers it).
+    bool pkexecAvailable = false;
+    /// The helper file carries cap_net_raw in its permitted set (setcap was done).
+    bool fileCapabilities = false;
+    /// Whom `usermod` should add: empty means "$USER", the one typing the command. Set it when
+    /// the text is shown to root on behalf of the user who ran sudo.
+    std::string userName;
+};
+
+/// The context for `helperPath` as this system and this process see it: installed layout,
+/// file capabilities, whether kCaptureGroup exists (getgrnam) and the calling user's
+/// membership (the group database against getgroups()), and Problem::NotExecutable when the
+/// file exists and access(X_OK) refuses it. With `userName` (root speaking for the user who
+/// ran sudo), membership is that user's listing in the group database (Active when listed).
+/// client and pkexecAvailable are left to the caller.
+CapabilityHintContext capabilityHintContext(const std::string &helperPath,
+                                            const std::string &userName = {});
+
+/// True for an installed helper's path (…/libexec/packetlens/packetlens-capture).
+bool isInstalledHelperPath(const std::string &helperPath);
+
+/// The helper exists at `path` but this user may not execute it (access(X_OK) fails with
+/// EACCES): the Debian package's helper for a user outside kCaptureGroup.
+bool helperDeniedToUser(const std::string &path);
+
+/// The file at `path` carries cap_net_raw in its permitted set (cap_get_file).
+bool helperHasFileCapabilities(const std::string &path);
+
+/// One line saying what is wrong, for a failure's main text.
+std::string capabilityProblemSummary(const CapabilityHintContext &context);
+
+/// The two fixes, as commands to copy: (1) for good, give the helper its capabilities and join
+/// kCaptureGroup (what the Debian package already did is left out); (2) for one capture, run
+/// the helper through pkexec (the application) or packetlens-cli through sudo (the CLI). The
+/// one source of this text: the helper, the application, the CLI and the root refusal use it.
+std::string captureFixSteps(const CapabilityHintContext &context);
+
+/// The hint for a helper that cannot capture: why, then captureFixSteps().
+std::string missingCapabilityHint(const CapabilityHintContext &context);
+
+/// The helper's own hint (Client::Helper) for `helperPath` on this system.
+std::string missingCapabilityHint(const std::string &helperPath);
 
 /// Exit status of the helper when it lacks the capability (after printing the hint), so the
 /// client can tell it apart from other failures.

@@ -2,14 +2,19 @@
 
 #include "capfile/capturefilewriter.h"
 #include "capture/interfacelist.h"
+#include "capture/privileges.h"
 #include "clirunner.h"
 #include "framewriter.h"
 #include "ipc/clientsession.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QTimer>
 #include <atomic>
 #include <csignal>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace pl::cli {
 
@@ -20,6 +25,24 @@ std::atomic<bool> s_interrupted{false};
 void onSignal(int)
 {
     s_interrupted = true;
+}
+
+capture::CapabilityHintContext cliHintContext(const QString &helper)
+{
+    capture::CapabilityHintContext c = capture::capabilityHintContext(helper.toStdString());
+    c.client = capture::CapabilityHintContext::Client::Cli;
+    return c;
+}
+
+/// tshark's words (from dumpcap), with the real user and group names.
+std::string rootWarning()
+{
+    const passwd *pw = ::getpwuid(::getuid());
+    const std::string user = pw ? pw->pw_name : std::to_string(::getuid());
+    const group *gr = ::getgrgid(::getgid());
+    const std::string groupName = gr ? gr->gr_name : std::to_string(::getgid());
+    return "Running as user \"" + user + "\" and group \"" + groupName +
+           "\". This could be dangerous.";
 }
 
 } // namespace
@@ -41,13 +64,32 @@ int listInterfaces(FILE *out, FILE *err)
 
 int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
 {
-    const QString helper = ipc::ClientSession::findHelper();
+    QString helper = ipc::ClientSession::findHelper();
+    if (helper.isEmpty()) {
+        // findHelper() skips a helper this user may not execute: the Debian package's is
+        // root:packetlens 0750, and a user outside the group must learn that, not "not found".
+        const QString installed = QDir::cleanPath(QCoreApplication::applicationDirPath() +
+                                                  QStringLiteral("/../libexec/packetlens/"
+                                                                 "packetlens-capture"));
+        if (capture::helperDeniedToUser(installed.toStdString()))
+            helper = installed;
+    }
     if (helper.isEmpty()) {
         fputs("packetlens-cli: the capture helper packetlens-capture was not found beside this "
               "program; set PACKETLENS_HELPER to its path\n",
               err);
         return 2;
     }
+    if (capture::helperDeniedToUser(helper.toStdString())) {
+        const capture::CapabilityHintContext c = cliHintContext(helper);
+        fprintf(err, "packetlens-cli: %s\n%s\n", capture::capabilityProblemSummary(c).c_str(),
+                capture::missingCapabilityHint(c).c_str());
+        return 2;
+    }
+    // As tshark (dumpcap) does: root may capture, but is told what it risks. The helper drops
+    // to the sudo user (or nobody) after opening its sockets; this process decodes as root.
+    if (::geteuid() == 0)
+        fprintf(err, "%s\n", rootWarning().c_str());
 
     DisplayFilter filter;
     if (!compileDisplayFilter(o, filter, err))
@@ -168,8 +210,13 @@ int runLiveCapture(const CliOptions &o, FILE *out, FILE *err)
                      [&](const ipc::Stats &s) { lastStats = s; });
     QObject::connect(&session, &ipc::ClientSession::error, [&](const ipc::Error &e) {
         fprintf(err, "packetlens-cli: %s\n", qPrintable(e.message));
-        if (!e.hint.isEmpty())
-            fprintf(err, "%s\n", qPrintable(e.hint));
+        // The helper's hint for a missing capability is written for the helper; the CLI's
+        // names the same commands, with sudo as the way for one capture.
+        const std::string hint = e.code == quint32(ipc::ErrorCode::NoPermission)
+                                     ? capture::missingCapabilityHint(cliHintContext(helper))
+                                     : e.hint.toStdString();
+        if (!hint.empty())
+            fprintf(err, "%s\n", hint.c_str());
         status = 2;
     });
     QObject::connect(&session, &ipc::ClientSession::finished,

@@ -94,9 +94,11 @@ private slots:
             // The application, and the helper it starts, capture in namespace a.
             NetnsScope inA(a);
             QVERIFY(inA.ok());
+            // The test runs as root (namespaces); the application refuses root unless told.
             app.start(QStringLiteral(PACKETLENS_APP),
-                      {QStringLiteral("-i"), QStringLiteral("va"), QStringLiteral("-f"),
-                       QStringLiteral("udp port %1").arg(kPort), QStringLiteral("-k")});
+                      {QStringLiteral("--allow-root"), QStringLiteral("-i"), QStringLiteral("va"),
+                       QStringLiteral("-f"), QStringLiteral("udp port %1").arg(kPort),
+                       QStringLiteral("-k")});
             QVERIFY2(app.waitForStarted(10000), qPrintable(app.errorString()));
         }
         auto killApp = qScopeGuard([&app] {
