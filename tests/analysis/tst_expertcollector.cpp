@@ -119,12 +119,6 @@ bool tsharkCounts(const QString &file, Counts &out, QString &error)
 bool pendingElsewhere(const QString &key)
 {
     static const QStringList kPending = {
-        // TCP analysis (the TCPA helper): tcp.analysis.* notes.
-        QStringLiteral("Note|This frame initiates the connection closing"),
-        QStringLiteral("Note|This frame undergoes the connection closing"),
-        QStringLiteral("Note|Duplicate ACK"),
-        QStringLiteral("Warning|Previous segment"),
-        QStringLiteral("Note|This frame is a (suspected) "),
         // IPv4's traceroute note (ip.ttl too small, the DEFRAG helper's ipv4.cpp).
         QStringLiteral("Chat|Possible traceroute"),
     };

@@ -96,8 +96,6 @@ const Allowed kAllowed[] = {
     {R"(Interface id: \d+ \(.*)", "pcapng interface lines (see Section number)", true},
     {R"(Padding: [0-9a-f]+)", "Ethernet padding/trailer items: not done yet", false},
     {R"(Trailer: [0-9a-f]+)", "Ethernet padding/trailer items: not done yet", false},
-    {R"(\[Expert Info \(Note/Sequence\): This frame (initiates|undergoes) the connection closing\])",
-     "FIN active/passive close notes come from TCP conversation analysis: later issue", true},
     {R"(\[Expert Info \(Note/Sequence\): TCP SYN with TFO Cookie\])",
      "tshark shows the TFO note only for some SYNs, by its SEQ/ACK analysis: later issue", true},
     {R"((?:\[truncated\])?Cookie: __utma=1\.1644716834\..*)",

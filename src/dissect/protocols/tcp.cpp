@@ -337,6 +337,8 @@ enum E {
     AckNonzero,
     ChecksumBad,
     UrgentNonzero,
+    FinActive,
+    FinPassive,
     // SEQ/ACK analysis, in tcpa::Flag's bit order but for DuplicateAck, whose note uses the
     // tcp.analysis.duplicate_ack field itself (Wireshark names both the same).
     EReusedPorts,
@@ -372,6 +374,8 @@ constexpr FieldDef kExperts[] = {
     {"tcp.checksum_bad.expert", "Bad checksum", FieldType::None},
     {"tcp.urgent_pointer.non_zero",
      "The urgent pointer field is nonzero while the URG flag is not set", FieldType::None},
+    {"tcp.connection.fin_active", "This frame initiates the connection closing", FieldType::None},
+    {"tcp.connection.fin_passive", "This frame undergoes the connection closing", FieldType::None},
     {"tcp.analysis.reused_ports",
      "A new tcp session is started with the same ports as an earlier session in this trace",
      FieldType::None},
@@ -411,6 +415,7 @@ struct Flow
     bool baseSet = false;
     bool synSeen = false; ///< its SYN was seen, so `wsShift` is known
     int8_t wsShift = -1;  ///< window scale shift its SYN offered, -1 for none
+    bool closing = false; ///< it sent the conversation's first FIN
     bool operator==(const Flow &) const = default;
 };
 
@@ -1607,6 +1612,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
                            text::uintString(hlen) + " bytes (" + text::uintString(hlen / 4) + ")"));
 
     Item fl = d.addUInt(tcp, s_f[Flags], r, 12, 2);
+    Item flagStr;
     if (fl || d.interest()) { // the bits: in summary mode, collected for a display filter
         if (fl) {
             std::string l = "Flags: ";
@@ -1653,7 +1659,19 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
             }
         }
         // Wireshark shows this summary in brackets although it is not generated.
-        d.flag(d.addString(fl, s_f[FlagStr], r, 12, 2, std::move(str)), Generated);
+        flagStr = d.addString(fl, s_f[FlagStr], r, 12, 2, std::move(str));
+        d.flag(flagStr, Generated);
+    }
+    // The conversation's first FIN initiates its closing; the peer's FIN then undergoes it.
+    // (On a revisit `conv` is the first pass's copy: the same answer.)
+    if (conv && (flags & kFin)) {
+        const bool passive = conv->data.flow[1 - dir].closing;
+        if (!passive)
+            conv->data.flow[dir].closing = true;
+        d.expert(flagStr, r, 12, 2, Severity::Note, ExpertGroup::Sequence,
+                 passive ? "This frame undergoes the connection closing"
+                         : "This frame initiates the connection closing",
+                 0, s_ei[passive ? FinPassive : FinActive]);
     }
 
     // Window: scaled once both SYNs were seen and both offered a scale (RFC 7323 2.2); a
