@@ -59,8 +59,8 @@ public:
     /// The fields matches() reads, for Dissection::setInterest(). Empty for the empty filter.
     const FieldInterest &interest() const;
     /// Whether it reads a field whose value depends on earlier frames (tcp.stream, relative
-    /// sequence numbers, frame.time_delta: Registry::isCrossFrame). When not, frames may be
-    /// dissected out of order or in parallel batches with fresh sessions and match alike.
+    /// sequence numbers, frame.time_delta: Registry::isCrossFrame). When not, frames split by
+    /// the addresses they travel between (framePartition), a session each, match alike.
     bool readsCrossFrameFields() const;
     /// Whether it reads checksum results (their status fields, the bad-checksum notes, any
     /// expert field): dissect with Preferences::verifyChecksums then.

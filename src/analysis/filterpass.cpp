@@ -1,6 +1,7 @@
 #include "filterpass.h"
 
 #include "capfile/capturefilereader.h"
+#include "dissect/framepartition.h"
 
 #include <array>
 #include <bit>
@@ -23,8 +24,8 @@ constexpr auto kProgressEvery = std::chrono::milliseconds(100);
 namespace {
 
 // Evaluates the filter on frames and keeps the verdicts: in capture order with one session
-// (frame after frame), or batch by batch with a fresh session each (parallel batches; only
-// for a filter that reads no cross-frame field, where that gives the same verdicts).
+// (frame after frame), or the frames of one partition (framePartition) with a session of its
+// own, for a filter that reads no cross-frame field, where that gives the same verdicts.
 class Evaluator
 {
 public:
@@ -115,10 +116,13 @@ struct Batch
     std::vector<std::string> names;     ///< interface names of these frames
     std::vector<uint32_t> commentsFrom; ///< frames[i]'s comments start here in comments
     std::vector<std::string> comments;
-    std::vector<uint8_t> hits; ///< the verdicts, by frame (parallel batches)
-    uint64_t first = 0;        ///< 0-based row of frames[0]
-    uint64_t sequence = 0;     ///< batches are numbered in reading order
-    bool last = false;         ///< the reader stopped after this batch
+    std::vector<uint8_t> part;    ///< framePartition() of each frame (partitioned passes)
+    std::vector<uint8_t> hits;    ///< the verdicts, by frame (partitioned passes)
+    uint64_t first = 0;           ///< 0-based row of frames[0]
+    uint64_t sequence = 0;        ///< batches are numbered in reading order
+    bool last = false;            ///< the reader stopped after this batch
+    std::atomic<int> pending{0};  ///< partitioned: workers still dissecting their frames
+    std::atomic<bool> cut{false}; ///< partitioned: a worker stopped in it (cancelled)
 
     void clear()
     {
@@ -129,8 +133,10 @@ struct Batch
         names.clear();
         commentsFrom.clear();
         comments.clear();
+        part.clear();
         hits.clear();
         last = false;
+        cut = false;
     }
 
     bool full() const { return frames.size() >= kFrames || bytes.size() >= kBytes; }
@@ -153,8 +159,9 @@ struct Batch
             comments.push_back(c);
     }
 
-    // Points the frames into this batch's own storage, once it is filled.
-    void seal()
+    // Points the frames into this batch's own storage, once it is filled; with `parts` > 1,
+    // says which worker dissects each frame.
+    void seal(uint32_t parts)
     {
         for (size_t i = 0; i < frames.size(); ++i) {
             Frame &f = frames[i];
@@ -165,6 +172,11 @@ struct Batch
                 i + 1 < frames.size() ? commentsFrom[i + 1] : uint32_t(comments.size());
             f.comments = std::span<const std::string>(comments.data() + from, to - from);
         }
+        hits.assign(frames.size(), 0);
+        if (parts > 1)
+            for (const Frame &f : frames)
+                part.push_back(uint8_t(framePartition(f, parts)));
+        pending = int(parts);
     }
 };
 
@@ -207,13 +219,14 @@ private:
     bool m_stopped = false;
 };
 
-// A reading thread filling batches from a pool, and the batches it filled, in order.
+// A reading thread filling batches from a pool, and the batches it filled, in order: to one
+// consumer or, partitioned, every batch to each of `parts` consumers.
 class Pipeline
 {
 public:
     Pipeline(CaptureFileReader &reader, uint64_t count, const std::atomic<bool> &cancel,
-             size_t batches)
-        : m_pool(batches), m_cancel(cancel)
+             size_t batches, uint32_t parts = 1)
+        : m_pool(batches), m_filled(parts), m_cancel(cancel), m_parts(parts)
     {
         for (Batch &b : m_pool)
             m_empty.put(&b);
@@ -222,21 +235,24 @@ public:
     ~Pipeline()
     {
         m_empty.stop();
-        m_filled.stop();
+        for (BatchQueue &q : m_filled)
+            q.stop();
         m_thread.join();
     }
 
-    /// The next filled batch, or null at the end or when cancelled (`cancelled` set then).
-    Batch *next(bool &cancelled)
+    /// Consumer `part`'s next filled batch, or null at the end or when cancelled
+    /// (`cancelled` set then).
+    Batch *next(bool &cancelled, uint32_t part = 0)
     {
+        BatchQueue &filled = m_filled[part];
         if (m_cancel.load(std::memory_order_relaxed)) {
             cancelled = true;
-            m_filled.stop();
+            filled.stop();
             return nullptr;
         }
-        Batch *b = m_filled.take();
+        Batch *b = filled.take();
         if (b && b->last)
-            m_filled.stop(); // nothing follows: the other consumer, if any, ends too
+            filled.stop(); // nothing follows
         return b;
     }
     void recycle(Batch *b) { m_empty.put(b); }
@@ -258,16 +274,19 @@ private:
                 ++read;
             }
             b->last = read >= count || !b->full() || m_cancel.load(std::memory_order_relaxed);
-            b->seal();
-            m_filled.put(b);
+            b->seal(m_parts);
+            for (BatchQueue &q : m_filled)
+                q.put(b);
             if (b->last)
                 return;
         }
     }
 
     std::vector<Batch> m_pool;
-    BatchQueue m_empty, m_filled;
+    BatchQueue m_empty;
+    std::vector<BatchQueue> m_filled; // one a consumer
     const std::atomic<bool> &m_cancel;
+    const uint32_t m_parts;
     std::thread m_thread;
 };
 
@@ -305,8 +324,7 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
                 break;
             bits.put(evaluate(p.frame, session));
         }
-    } else if (filter.isEmpty() || filter.readsCrossFrameFields() || prefs.tcpReassemble ||
-               prefs.ipDefragment || prefs.ipv6Defragment) {
+    } else if (filter.isEmpty() || filter.readsCrossFrameFields()) {
         // Reading (system calls, copying from the page cache, parsing records) takes about a
         // third of the time of a summary dissection: on a second thread it overlaps with it.
         Pipeline pipeline(reader, count, cancel, 4);
@@ -322,29 +340,43 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
             pipeline.recycle(b);
         }
     } else {
-        // No field depends on earlier frames: batches are dissected on two threads, each
-        // batch with a fresh session, while a third reads. The verdicts are the same
-        // (tests/capfile/tst_crossframe.cpp checks every field that is not marked).
-        Pipeline pipeline(reader, count, cancel, 6);
+        // No field the filter reads depends on other conversations: the frames between each
+        // pair of addresses (framePartition) go to one of two dissecting threads, each with
+        // a session of its own that sees all of their state in capture order, while a third
+        // thread reads. tests/capfile/tst_crossframe.cpp checks over the corpus that every
+        // field not marked cross-frame comes out the same.
+        constexpr uint32_t kParts = 2;
+        Pipeline pipeline(reader, count, cancel, 8, kParts);
         std::mutex doneMutex;
         std::map<uint64_t, Batch *> done; // dissected, waiting for their turn to be written
         uint64_t nextToWrite = 0;
         bool cutShort = false;
-        auto work = [&](bool writer) {
+        auto work = [&](uint32_t part) {
             Evaluator evaluate(filter, prefs);
+            Session session;
             bool cancelled = false;
-            while (Batch *b = pipeline.next(cancelled)) {
-                Session session;
-                b->hits.resize(b->frames.size());
+            while (Batch *b = pipeline.next(cancelled, part)) {
+                if (part == 0) { // progress() is called on the calling thread only
+                    uint64_t rows;
+                    {
+                        std::lock_guard lock(doneMutex);
+                        rows = bits.rows();
+                    }
+                    clock.tick(rows);
+                }
                 for (size_t i = 0; i < b->frames.size(); ++i) {
+                    if (b->part[i] != part)
+                        continue;
                     if (cancel.load(std::memory_order_relaxed)) {
-                        b->hits.resize(i); // what was not evaluated is not written
+                        b->cut = true; // what was not evaluated is not written
                         break;
                     }
                     b->hits[i] = evaluate(b->frames[i], session);
                 }
+                if (b->pending.fetch_sub(1) != 1)
+                    continue; // the other thread has its frames still to do
                 // Bits are written in reading order, by whichever thread finishes the batch
-                // that is next; the other one's finished batches wait in `done`.
+                // that is next; finished batches wait in `done` for their turn.
                 std::lock_guard lock(doneMutex);
                 done.emplace(b->sequence, b);
                 while (!done.empty() && done.begin()->first == nextToWrite) {
@@ -352,21 +384,19 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
                     done.erase(done.begin());
                     // After a batch cut short by a cancel nothing more is written: the bits
                     // stay a prefix of the capture.
+                    cutShort = cutShort || ready->cut;
                     if (!cutShort)
                         for (const uint8_t hit : ready->hits)
                             bits.put(hit != 0);
-                    cutShort = cutShort || ready->hits.size() < ready->frames.size();
                     ++nextToWrite;
                     pipeline.recycle(ready);
                 }
-                if (writer)
-                    clock.tick(bits.rows());
             }
-            if (writer)
+            if (part == 0)
                 result.cancelled = cancelled;
         };
-        std::thread second(work, false);
-        work(true);
+        std::thread second(work, 1);
+        work(0);
         second.join();
     }
     // Whichever thread saw the cancel first, a pass that stopped short because of it says so.

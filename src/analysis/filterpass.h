@@ -26,11 +26,10 @@ struct FilterPassResult
 /// sequence numbers, frame.time_delta) have the values the store's first pass gave them.
 ///
 /// Runs on the calling thread; reading the file and dissecting overlap on two threads when
-/// that pays. When the filter reads no cross-frame field (readsCrossFrameFields()) and `prefs`
-/// turn TCP and IP reassembly off, batches of frames are dissected on two threads, each batch
-/// with a fresh session. With reassembly on (the default) the fields of any protocol above IP
-/// may depend on earlier frames (a message completed by the segments before it), so frames are
-/// dissected in capture order.
+/// that pays. When the filter reads no cross-frame field (readsCrossFrameFields()), the
+/// frames are dissected on two threads, split by the pair of IP addresses they travel between
+/// (framePartition), each thread with a session of its own: all a field that is not
+/// cross-frame depends on lies between the same two addresses.
 /// `cancel` is looked at before every frame (a cancelled pass returns once the frames being
 /// dissected are done, with `cancelled` set and the bits of a prefix of the capture);
 /// `progress(done)` is called at most about every 100 ms. `following`: the file is a

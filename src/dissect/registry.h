@@ -65,9 +65,11 @@ public:
         return m_heuristics[size_t(table)];
     }
     /// Declares that `f`'s presence or value depends on earlier frames of the capture (state
-    /// kept in the Session: tcp.stream, relative sequence numbers, frame.time_delta). A
-    /// display filter reading none of these may dissect frames out of order, or in parallel
-    /// batches each with a fresh Session, and match alike (tests/capfile/tst_crossframe).
+    /// kept in the Session: tcp.stream, relative sequence numbers, frame.time_delta). Fields
+    /// not marked depend on the frame alone, except, with reassembly on, on the earlier
+    /// segments and fragments between the same two addresses: a display filter reading none
+    /// of the marked fields may split the frames by address pair, a Session each, and match
+    /// alike (framePartition; tests/capfile/tst_crossframe checks both).
     /// Call from register_<file>() after the field was added.
     void setCrossFrame(FieldId f);
     bool isCrossFrame(FieldId f) const

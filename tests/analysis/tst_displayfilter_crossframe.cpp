@@ -1,6 +1,7 @@
-// DisplayFilter::readsCrossFrameFields: whether a filter reads a field that depends on earlier
-// frames (Registry::isCrossFrame), which decides if the filter pass may dissect frames in
-// parallel batches with fresh sessions. tests/capfile/tst_crossframe checks the marks.
+// DisplayFilter::readsCrossFrameFields: whether a filter reads a field that depends on other
+// frames (Registry::isCrossFrame), which decides if the filter pass may split the frames by
+// the addresses they travel between over two threads, a session each.
+// tests/capfile/tst_crossframe checks the marks.
 
 #include "analysis/displayfilter.h"
 

@@ -325,7 +325,7 @@ private slots:
         QTest::addColumn<QString>("filter");
         QTest::addColumn<bool>("crossFrame");
         // Filters without and with cross-frame fields: both must give the in-order verdicts
-        // (the store, with reassembly on, always dissects in capture order).
+        // (without, the pass splits the frames by addresses over two threads).
         QTest::newRow("parallel") << QStringLiteral("udp.port == 53 || ip.src == 10.0.0.3")
                                   << false;
         QTest::newRow("parallel-negated")
@@ -353,18 +353,26 @@ private slots:
         QVERIFY2(diff.isEmpty(), qPrintable(diff));
     }
 
-    // With reassembly off and no cross-frame field, filterPass dissects batches on two
-    // threads, each with a fresh session: the verdicts must still be the in-order ones.
-    void parallelBatchesWithoutReassembly()
+    // Without cross-frame fields, filterPass splits the frames by the addresses they travel
+    // between over two threads, each with a session of its own, with reassembly on or off:
+    // the verdicts must be the in-order ones.
+    void partitionedPass_data()
     {
+        QTest::addColumn<bool>("reassembly");
+        QTest::newRow("reassembly on") << true;
+        QTest::newRow("reassembly off") << false;
+    }
+    void partitionedPass()
+    {
+        QFETCH(bool, reassembly);
         const pl::DisplayFilter f = compiled("udp.port == 53 || ip.src == 10.0.0.3");
         QVERIFY(!f.readsCrossFrameFields());
         const std::vector<bool> expected = byHand(m_big, f, false);
-        pl::Preferences off;
-        off.tcpReassemble = off.ipDefragment = off.ipv6Defragment = false;
+        pl::Preferences prefs;
+        prefs.tcpReassemble = prefs.ipDefragment = prefs.ipv6Defragment = reassembly;
         const std::atomic<bool> cancel{false};
         const pl::FilterPassResult r =
-            pl::filterPass(m_big.toStdString(), false, kBigCount, f, cancel, {}, off);
+            pl::filterPass(m_big.toStdString(), false, kBigCount, f, cancel, {}, prefs);
         QCOMPARE(r.rows, uint64_t(kBigCount));
         QVERIFY(!r.cancelled);
         for (qsizetype i = 0; i < kBigCount; ++i)

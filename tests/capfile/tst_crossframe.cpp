@@ -1,15 +1,19 @@
-// The display filter pass may dissect frames in parallel, in batches of consecutive frames
-// each with a fresh Session, when the filter reads no cross-frame field
-// (Registry::isCrossFrame, DisplayFilter::readsCrossFrameFields) and reassembly is off (with
-// it on, fields above IP depend on earlier segments and fragments). That is only right if every
-// field whose presence or value depends on earlier frames is declared. This test dissects
-// every corpus file twice: in order with one Session (the truth), and in batches with a fresh
-// Session each (what a parallel worker sees). Every field collected differently for some
-// frame must be marked cross-frame.
+// The display filter pass dissects frames on two threads when the filter reads no
+// cross-frame field (Registry::isCrossFrame, DisplayFilter::readsCrossFrameFields): the
+// frames between each pair of IP addresses go to one thread (framePartition), each thread
+// with a session of its own. That is only right if every field whose value depends on frames
+// between other addresses is declared. This test dissects every corpus file, and the
+// repository's reassembly and tunnel captures, twice: in order with one Session (the truth),
+// and split as the filter pass splits them, with default preferences (TCP reassembly and IP
+// defragmentation on). Every field collected differently for some frame must be marked
+// cross-frame. The harsher split, batches of consecutive frames with a fresh Session each
+// (with reassembly off, where only the fields that depend on earlier frames can differ),
+// checks that the marks cover every field that depends on any other frame.
 
 #include "capfile/capturefilereader.h"
 #include "corpusfiles.h"
 #include "dissect/dissection.h"
+#include "dissect/framepartition.h"
 #include "fieldmultiset.h"
 
 #include <QTest>
@@ -23,33 +27,42 @@ namespace {
 // The fields seen to differ over the whole run, for the summary at the end.
 std::map<std::string, int> g_differing;
 
-/// Dissects frames fed in capture order twice: with one session, and in batches of `batch`
-/// frames with a fresh session each; notes the fields collected otherwise.
+/// Dissects frames fed in capture order twice: with one session, and split, each part with
+/// its own session; notes the fields collected otherwise.
 class BatchComparison
 {
 public:
+    /// `batch` > 0: batches of `batch` consecutive frames, a fresh session each, reassembly
+    /// off. 0: the filter pass's split (framePartition), default preferences.
     explicit BatchComparison(int batch) : m_batch(uint64_t(batch))
     {
         // Both in summary mode collecting every field (tst_fieldcollection shows that is
         // what tree mode has).
         m_truth.setInterest(&m_all);
         m_batched.setInterest(&m_all);
-        // The parallel pass runs only with reassembly off (filterPass): with it on, a message
-        // completed by earlier segments makes every field above IP depend on them.
-        for (pl::Dissection *d : {&m_truth, &m_batched}) {
-            d->prefs.tcpReassemble = false;
-            d->prefs.ipDefragment = false;
-            d->prefs.ipv6Defragment = false;
-        }
+        // Batches cut messages and datagrams that span them: with reassembly on, every field
+        // above IP would depend on the segments and fragments before.
+        if (m_batch)
+            for (pl::Dissection *d : {&m_truth, &m_batched}) {
+                d->prefs.tcpReassemble = false;
+                d->prefs.ipDefragment = false;
+                d->prefs.ipv6Defragment = false;
+            }
     }
 
     void feed(const pl::Frame &frame)
     {
-        if (m_index++ % m_batch == 0)
-            m_batchSession = std::make_unique<pl::Session>(); // a worker's empty start
+        pl::Session *split;
+        if (m_batch == 0) {
+            split = &m_parts[pl::framePartition(frame, kParts)];
+        } else {
+            if (m_index++ % m_batch == 0)
+                m_batchSession = std::make_unique<pl::Session>(); // a worker's empty start
+            split = m_batchSession.get();
+        }
         m_truth.dissect(frame, &m_truthSession);
         const std::vector<pltest::Occurrence> want = pltest::occurrences(m_truth);
-        m_batched.dissect(frame, m_batchSession.get());
+        m_batched.dissect(frame, split);
         const std::vector<pltest::Occurrence> got = pltest::occurrences(m_batched);
         if (want == got)
             return;
@@ -68,7 +81,7 @@ public:
         for (const pltest::Occurrence &o : m_onlyTruth)
             check(o, "in order only:");
         for (const pltest::Occurrence &o : m_onlyBatch)
-            check(o, "in batches only:");
+            check(o, "split only:");
         for (const std::string &f : frameFields) {
             ++g_differing[f];
             m_differing.insert(f);
@@ -89,6 +102,10 @@ private:
     pl::Dissection m_batched{pl::Dissection::Mode::Summary};
     pl::Session m_truthSession;
     std::unique_ptr<pl::Session> m_batchSession;
+    // The filter pass splits in two; more parts split harder (nearly a session a pair of
+    // addresses), and the rule is the same.
+    static constexpr uint32_t kParts = 16;
+    pl::Session m_parts[kParts];
     std::vector<pltest::Occurrence> m_onlyTruth, m_onlyBatch;
     std::set<std::string> m_reported;
     std::set<std::string> m_differing;
@@ -135,11 +152,20 @@ private slots:
         if (!pltest::haveCorpus())
             QSKIP("PACKETLENS_CORPUS does not name the corpus directory (../shared/corpus)");
         for (const QString &f : pltest::corpusCaptures()) {
-            // 7: a parallel pass's batches; 1: every frame alone, the harshest split.
-            for (int batch : {7, 1})
+            // 0: the filter pass's split by addresses; 7: batches; 1: every frame alone.
+            for (int batch : {0, 7, 1})
                 QTest::newRow(qPrintable(QStringLiteral("%1/%2").arg(f).arg(batch)))
                     << pltest::corpusDir() + QLatin1Char('/') + f << batch;
         }
+        // Messages over segments, fragments, tunnels and loss: what the split must keep
+        // together.
+        const QString data = QStringLiteral(PACKETLENS_SOURCE_DIR "/tests/data/");
+        for (const char *f :
+             {"http-split.pcap", "tls-12-split.pcap", "tls-13-split.pcap", "dns-loopback.pcap",
+              "ipfrag-crafted.pcap", "vxlan-crafted.pcap", "gre.pcap", "tcp-loss.pcap",
+              "tcp-analysis-crafted.pcap", "quic-crafted.pcap", "dhcp-options.pcap", "ssdp.pcap"})
+            QTest::newRow(qPrintable(QStringLiteral("data/%1/0").arg(QLatin1String(f))))
+                << data + QLatin1String(f) << 0;
     }
 
     void batchesAgreeOnUnmarkedFields()
@@ -154,12 +180,14 @@ private slots:
             cmp.feed(p.frame);
         const QString &report = cmp.report();
         if (!report.isEmpty())
-            QFAIL(qPrintable(QStringLiteral("%1, batches of %2 frames with a fresh session each "
-                                            "collect these fields otherwise than one in-order "
-                                            "pass:\n%3")
-                                 .arg(file)
-                                 .arg(batch)
-                                 .arg(report)));
+            QFAIL(qPrintable(
+                QStringLiteral("%1, %2 collect these fields otherwise than one "
+                               "in-order pass:\n%3")
+                    .arg(file, batch ? QStringLiteral("batches of %1 frames with a fresh "
+                                                      "session each")
+                                           .arg(batch)
+                                     : QStringLiteral("sessions split by addresses"))
+                    .arg(report)));
     }
 
     // What the corpus has no example of: an ICMPv6 echo reply, SACK blocks. Hand-built

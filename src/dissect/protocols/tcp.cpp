@@ -1868,6 +1868,9 @@ void register_tcp(Registry &reg)
     for (int f = Completeness; f < Count; ++f)
         reg.setCrossFrame(s_f[f]);
     s_ei = reg.addFields(kExperts);
+    // The SEQ/ACK analysis's notes, and which side's FIN came first.
+    for (int e : {FinActive, FinPassive})
+        reg.setCrossFrame(s_ei[e]);
     for (int e = EReusedPorts; e <= EOutOfOrder; ++e)
         reg.setCrossFrame(s_ei[e]);
     s_mptcp = reg.addProtocol({"mptcp", "MPTCP", "Multipath Transmission Control Protocol"}, {})
