@@ -380,8 +380,12 @@ DisplayFilter DisplayFilter::compile(std::string_view text)
         filter::compile(*p, text);
     p->needsChecksums = pl::needsChecksums(p->interest);
     const Registry &reg = Registry::instance();
-    for (size_t id = 0; id < p->interest.size() && !p->crossFrame; ++id)
-        p->crossFrame = p->interest[id] && reg.isCrossFrame(FieldId(id));
+    for (size_t id = 0; id < p->interest.size(); ++id) {
+        if (!p->interest[id])
+            continue;
+        p->crossFrame = p->crossFrame || reg.isCrossFrame(FieldId(id));
+        p->crossConversation = p->crossConversation || reg.isCrossConversation(FieldId(id));
+    }
     DisplayFilter f;
     f.m_program = std::move(p);
     return f;
@@ -425,6 +429,11 @@ bool DisplayFilter::matches(const Dissection &d) const
 bool DisplayFilter::readsCrossFrameFields() const
 {
     return m_program->crossFrame;
+}
+
+bool DisplayFilter::readsCrossConversationFields() const
+{
+    return m_program->crossConversation;
 }
 
 bool DisplayFilter::needsChecksums() const

@@ -59,9 +59,12 @@ public:
     /// The fields matches() reads, for Dissection::setInterest(). Empty for the empty filter.
     const FieldInterest &interest() const;
     /// Whether it reads a field whose value depends on earlier frames (tcp.stream, relative
-    /// sequence numbers, frame.time_delta: Registry::isCrossFrame). When not, frames split by
-    /// the addresses they travel between (framePartition), a session each, match alike.
+    /// sequence numbers, frame.time_delta: Registry::isCrossFrame).
     bool readsCrossFrameFields() const;
+    /// Whether it reads a field that depends on frames between other addresses (tcp.stream,
+    /// frame.time_delta: Registry::isCrossConversation). When not, frames split by the
+    /// addresses they travel between (framePartition), a session each, match alike.
+    bool readsCrossConversationFields() const;
     /// Whether it reads checksum results (their status fields, the bad-checksum notes, any
     /// expert field): dissect with Preferences::verifyChecksums then.
     bool needsChecksums() const;

@@ -324,7 +324,7 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
                 break;
             bits.put(evaluate(p.frame, session));
         }
-    } else if (filter.isEmpty() || filter.readsCrossFrameFields()) {
+    } else if (filter.isEmpty() || filter.readsCrossConversationFields()) {
         // Reading (system calls, copying from the page cache, parsing records) takes about a
         // third of the time of a summary dissection: on a second thread it overlaps with it.
         Pipeline pipeline(reader, count, cancel, 4);
@@ -340,10 +340,10 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
             pipeline.recycle(b);
         }
     } else {
-        // No field the filter reads depends on other conversations: the frames between each
-        // pair of addresses (framePartition) go to one of two dissecting threads, each with
-        // a session of its own that sees all of their state in capture order, while a third
-        // thread reads. tests/capfile/tst_crossframe.cpp checks over the corpus that every
+        // No field the filter reads depends on frames between other addresses: the frames
+        // between each pair of addresses (framePartition) go to one of two dissecting
+        // threads, each with a session of its own that sees all of their state in capture
+        // order, while a third thread reads. tests/capfile/tst_crossframe.cpp checks over the corpus that every
         // field not marked cross-frame comes out the same.
         constexpr uint32_t kParts = 2;
         Pipeline pipeline(reader, count, cancel, 8, kParts);

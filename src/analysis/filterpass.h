@@ -26,10 +26,11 @@ struct FilterPassResult
 /// sequence numbers, frame.time_delta) have the values the store's first pass gave them.
 ///
 /// Runs on the calling thread; reading the file and dissecting overlap on two threads when
-/// that pays. When the filter reads no cross-frame field (readsCrossFrameFields()), the
-/// frames are dissected on two threads, split by the pair of IP addresses they travel between
-/// (framePartition), each thread with a session of its own: all a field that is not
-/// cross-frame depends on lies between the same two addresses.
+/// that pays. When the filter reads no field that depends on frames between other addresses
+/// (readsCrossConversationFields(): tcp.stream, frame.time_delta), the frames are dissected
+/// on two threads, split by the pair of IP addresses they travel between (framePartition),
+/// each thread with a session of its own: all the other fields depend on lies between the
+/// same two addresses.
 /// `cancel` is looked at before every frame (a cancelled pass returns once the frames being
 /// dissected are done, with `cancelled` set and the bits of a prefix of the capture);
 /// `progress(done)` is called at most about every 100 ms. `following`: the file is a

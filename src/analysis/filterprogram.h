@@ -103,6 +103,7 @@ struct ProgramData
     int32_t root = -1;
     // Derived from `interest` once, at compile time: Find asks for every row.
     bool crossFrame = false;     ///< DisplayFilter::readsCrossFrameFields()
+    bool crossConversation = false; ///< DisplayFilter::readsCrossConversationFields()
     bool needsChecksums = false; ///< DisplayFilter::needsChecksums()
 };
 

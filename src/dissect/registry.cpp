@@ -49,7 +49,14 @@ void Registry::setCrossFrame(FieldId f)
         return; // not a field: nothing to declare
     if (m_crossFrame.size() < m_fields.size())
         m_crossFrame.resize(m_fields.size());
-    m_crossFrame[size_t(f)] = 1;
+    m_crossFrame[size_t(f)] = std::max<uint8_t>(m_crossFrame[size_t(f)], 1);
+}
+
+void Registry::setCrossConversation(FieldId f)
+{
+    setCrossFrame(f);
+    if (f >= 0 && size_t(f) < m_fields.size())
+        m_crossFrame[size_t(f)] = 2;
 }
 
 FieldId Registry::findField(std::string_view abbrev) const

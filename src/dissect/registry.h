@@ -65,16 +65,24 @@ public:
         return m_heuristics[size_t(table)];
     }
     /// Declares that `f`'s presence or value depends on earlier frames of the capture (state
-    /// kept in the Session: tcp.stream, relative sequence numbers, frame.time_delta). Fields
-    /// not marked depend on the frame alone, except, with reassembly on, on the earlier
-    /// segments and fragments between the same two addresses: a display filter reading none
-    /// of the marked fields may split the frames by address pair, a Session each, and match
-    /// alike (framePartition; tests/capfile/tst_crossframe checks both).
+    /// kept in the Session: relative sequence numbers, the SEQ/ACK analysis, a response's
+    /// request). Fields not marked depend on the frame alone, except, with reassembly on, on
+    /// the earlier segments and fragments between the same two addresses.
     /// Call from register_<file>() after the field was added.
     void setCrossFrame(FieldId f);
     bool isCrossFrame(FieldId f) const
     {
         return f >= 0 && size_t(f) < m_crossFrame.size() && m_crossFrame[size_t(f)];
+    }
+    /// Declares that `f` depends on frames between other addresses too: numbering across the
+    /// capture (tcp.stream) or times since other frames (frame.time_delta); cross-frame as
+    /// well. A display filter reading none of these may split the frames by the addresses
+    /// they travel between, a Session each, and match alike (framePartition;
+    /// tests/capfile/tst_crossframe checks the marks over the corpus).
+    void setCrossConversation(FieldId f);
+    bool isCrossConversation(FieldId f) const
+    {
+        return f >= 0 && size_t(f) < m_crossFrame.size() && m_crossFrame[size_t(f)] == 2;
     }
 
     const FieldDef &field(FieldId id) const { return m_fields[size_t(id)]; }
@@ -100,7 +108,8 @@ public:
 private:
     Registry() = default;
     std::vector<FieldDef> m_fields;
-    std::vector<uint8_t> m_crossFrame; // by FieldId, non-zero: setCrossFrame (may be shorter)
+    // By FieldId (may be shorter): 1 setCrossFrame, 2 setCrossConversation.
+    std::vector<uint8_t> m_crossFrame;
     std::unordered_map<std::string_view, std::vector<FieldId>> m_byName;
     // Sorted (key, dissector) pairs: a table holds a handful to a few hundred entries, and
     // a binary search over one small array beats hashing on the per-packet path.

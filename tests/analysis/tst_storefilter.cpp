@@ -332,6 +332,10 @@ private slots:
             << QStringLiteral("!(tcp.port in {40002 40005})") << false;
         QTest::newRow("in-order") << QStringLiteral("tcp.stream == 3 || frame.time_delta > 0.5")
                                   << true;
+        // Relative sequence numbers depend on earlier frames, all between the same addresses:
+        // the split pass still applies.
+        QTest::newRow("split, cross-frame")
+            << QStringLiteral("tcp.seq == 1 && tcp.ack == 1 || ip.src == 10.0.0.3") << true;
     }
 
     // Past the pipeline's threshold (16384 packets) the pass reads on its own thread.
@@ -341,6 +345,7 @@ private slots:
         QFETCH(bool, crossFrame);
         const pl::DisplayFilter f = compiled(filter.toUtf8().constData());
         QCOMPARE(f.readsCrossFrameFields(), crossFrame);
+        QCOMPARE(f.readsCrossConversationFields(), QTest::currentDataTag() == QByteArray("in-order"));
         const std::vector<bool> expected = byHand(m_big, f, false);
         const qsizetype shown = countOf(expected);
         QVERIFY2(shown > 0 && shown < kBigCount, qPrintable(QString::number(shown)));

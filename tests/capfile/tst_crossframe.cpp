@@ -2,11 +2,12 @@
 // cross-frame field (Registry::isCrossFrame, DisplayFilter::readsCrossFrameFields): the
 // frames between each pair of IP addresses go to one thread (framePartition), each thread
 // with a session of its own. That is only right if every field whose value depends on frames
-// between other addresses is declared. This test dissects every corpus file, and the
+// between other addresses is declared (Registry::setCrossConversation). This test dissects
+// every corpus file, and the
 // repository's reassembly and tunnel captures, twice: in order with one Session (the truth),
 // and split as the filter pass splits them, with default preferences (TCP reassembly and IP
 // defragmentation on). Every field collected differently for some frame must be marked
-// cross-frame. The harsher split, batches of consecutive frames with a fresh Session each
+// cross-conversation. The harsher split, batches of consecutive frames with a fresh Session each
 // (with reassembly off, where only the fields that depend on earlier frames can differ),
 // checks that the marks cover every field that depends on any other frame.
 
@@ -71,12 +72,18 @@ public:
         std::set<std::string> frameFields;
         auto check = [&](const pltest::Occurrence &o, const char *side) {
             frameFields.insert(o.field);
-            if (m_reg.isCrossFrame(o.id) || !m_reported.insert(o.field).second)
+            // Batches: any field that depends on another frame must be marked. The split by
+            // addresses: any that depends on frames between other addresses.
+            const bool marked =
+                m_batch ? m_reg.isCrossFrame(o.id) : m_reg.isCrossConversation(o.id);
+            if (marked || !m_reported.insert(o.field).second)
                 return;
-            m_report += QStringLiteral("  frame %1: %2 is not marked cross-frame (%3 %4)\n")
+            m_report += QStringLiteral("  frame %1: %2 is not marked %3 (%4 %5)\n")
                             .arg(frame.number)
-                            .arg(QString::fromStdString(o.field), QLatin1String(side),
-                                 QString::fromStdString(pltest::describe(o)));
+                            .arg(QString::fromStdString(o.field),
+                                 m_batch ? QStringLiteral("cross-frame")
+                                         : QStringLiteral("cross-conversation"),
+                                 QLatin1String(side), QString::fromStdString(pltest::describe(o)));
         };
         for (const pltest::Occurrence &o : m_onlyTruth)
             check(o, "in order only:");
@@ -137,6 +144,19 @@ private slots:
         for (const char *name : {"tcp.stream", "frame.time_delta", "frame.time_relative", "tcp.seq",
                                  "tcp.ack", "udp.stream"})
             QVERIFY2(marked(name), name);
+        // Numbering and times across the capture depend on frames between other addresses;
+        // what a conversation builds up does not.
+        auto acrossConversations = [&](std::string_view name) {
+            const auto ids = reg.fieldsNamed(name);
+            return std::all_of(ids.begin(), ids.end(),
+                               [&](pl::FieldId f) { return reg.isCrossConversation(f); });
+        };
+        for (const char *name : {"tcp.stream", "udp.stream", "frame.time_delta",
+                                 "frame.time_delta_displayed", "frame.time_relative"})
+            QVERIFY2(acrossConversations(name), name);
+        for (const char *name : {"tcp.seq", "tcp.analysis.retransmission", "dns.response_in",
+                                 "http.request_in", "icmp.resp_to", "tcp.time_relative"})
+            QVERIFY2(marked(name) && !acrossConversations(name), name);
         // Marking everything would be safe and useless: fields of the frame alone are not.
         for (const char *name : {"tcp.port", "tcp.seq_raw", "ip.src", "frame.number", "frame.len",
                                  "frame.time", "udp.port", "tcp.flags.syn"})

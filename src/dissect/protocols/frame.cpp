@@ -276,9 +276,9 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent)
 void register_frame(Registry &reg)
 {
     s_f = reg.addProtocol({"frame", "Frame", "Frame"}, kFields);
-    // Measured from the previous / first frame the session saw.
+    // Measured from the previous / first frame the session saw, whatever its addresses.
     for (int f : {TimeDelta, TimeDeltaDisplayed, TimeRelative})
-        reg.setCrossFrame(s_f[f]);
+        reg.setCrossConversation(s_f[f]);
     // The layers above TCP/UDP can depend on earlier frames (a conversation a heuristic took).
     reg.setCrossFrame(s_f[Protocols]);
     s_comments = reg.addProtocol({"pkt_comment", "Packet comments", "Packet comments"}, {});

@@ -1863,8 +1863,9 @@ void register_tcp(Registry &reg)
     s_f = reg.addProtocol({"tcp", "TCP", "Transmission Control Protocol"}, kFields);
     // From the conversation table: the stream index, numbers relative to each direction's
     // initial sequence number (SACK edges too), the window scale from the SYNs.
-    for (int f : {Stream, Seq, NxtSeq, Ack, SackLe, SackRe, WinSize, WinScale})
+    for (int f : {Seq, NxtSeq, Ack, SackLe, SackRe, WinSize, WinScale})
         reg.setCrossFrame(s_f[f]);
+    reg.setCrossConversation(s_f[Stream]); // numbered in the order conversations appear
     for (int f = Completeness; f < Count; ++f)
         reg.setCrossFrame(s_f[f]);
     s_ei = reg.addFields(kExperts);

@@ -223,7 +223,7 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
 void register_udp(Registry &reg)
 {
     s_f = reg.addProtocol({"udp", "UDP", "User Datagram Protocol"}, kFields);
-    reg.setCrossFrame(s_f[Stream]); // numbered in the order conversations appear
+    reg.setCrossConversation(s_f[Stream]); // numbered in the order conversations appear
     s_ei = reg.addFields(kExperts);
     reg.addDissector(Table::IpProto, 17, dissectUdp);
 }
