@@ -380,11 +380,13 @@ DisplayFilter DisplayFilter::compile(std::string_view text)
         filter::compile(*p, text);
     p->needsChecksums = pl::needsChecksums(p->interest);
     const Registry &reg = Registry::instance();
+    p->headersOnly = !p->empty;
     for (size_t id = 0; id < p->interest.size(); ++id) {
         if (!p->interest[id])
             continue;
         p->crossFrame = p->crossFrame || reg.isCrossFrame(FieldId(id));
         p->crossConversation = p->crossConversation || reg.isCrossConversation(FieldId(id));
+        p->headersOnly = p->headersOnly && isHeaderField(reg.field(FieldId(id)).abbrev);
     }
     DisplayFilter f;
     f.m_program = std::move(p);
@@ -434,6 +436,35 @@ bool DisplayFilter::readsCrossFrameFields() const
 bool DisplayFilter::readsCrossConversationFields() const
 {
     return m_program->crossConversation;
+}
+
+bool DisplayFilter::readsOnlyHeaders() const
+{
+    return m_program->headersOnly;
+}
+
+bool DisplayFilter::isHeaderField(std::string_view abbrev)
+{
+    // The protocols of the link, network and transport headers (the files that register
+    // these names: frame, ethernet, vlan, arp, ipv4/ipv6, icmp/icmpv6, udp, tcp, sll, null,
+    // rawip) ...
+    static constexpr std::string_view kProtocols[] = {"frame", "eth",  "vlan",   "arp", "ip",
+                                                      "ipv6",  "icmp", "icmpv6", "udp", "tcp",
+                                                      "sll",   "null", "raw"};
+    // ... less what depends on the payloads TCP hands on: the protocols a frame holds, and
+    // TCP reassembly's fields.
+    static constexpr std::string_view kPayloadDependent[] = {
+        "frame.protocols",        "tcp.segment",         "tcp.segments",
+        "tcp.segment_data",       "tcp.segment.count",   "tcp.reassembled_in",
+        "tcp.reassembled.length", "tcp.reassembled.data"};
+    for (std::string_view f : kPayloadDependent)
+        if (abbrev == f)
+            return false;
+    const std::string_view protocol = abbrev.substr(0, abbrev.find('.'));
+    for (std::string_view p : kProtocols)
+        if (protocol == p)
+            return true;
+    return false;
 }
 
 bool DisplayFilter::needsChecksums() const

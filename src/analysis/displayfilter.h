@@ -65,6 +65,14 @@ public:
     /// frame.time_delta: Registry::isCrossConversation). When not, frames split by the
     /// addresses they travel between (framePartition), a session each, match alike.
     bool readsCrossConversationFields() const;
+    /// Whether it reads only fields of the headers up to TCP and UDP (isHeaderField): then
+    /// TCP need not hand its payloads on (Dissection::setTcpPayloads) for it to match alike.
+    /// False for the empty filter.
+    bool readsOnlyHeaders() const;
+    /// Whether the field named `abbrev` belongs to the link, network or transport headers and
+    /// does not depend on what TCP's payload holds (tests/analysis/tst_headerfields checks
+    /// this over the corpus).
+    static bool isHeaderField(std::string_view abbrev);
     /// Whether it reads checksum results (their status fields, the bad-checksum notes, any
     /// expert field): dissect with Preferences::verifyChecksums then.
     bool needsChecksums() const;

@@ -36,6 +36,8 @@ public:
         // Checksums verified only when the filter reads them: what the detail pane shows.
         m_d.prefs.verifyChecksums = filter.needsChecksums();
         m_d.setColumns(false); // only the verdict is kept: no Info text to format
+        // A filter of header fields needs no application protocol, no reassembly.
+        m_d.setTcpPayloads(!filter.readsOnlyHeaders());
         if (!m_all)
             m_d.setInterest(&m_filter.interest());
     }
@@ -343,8 +345,8 @@ FilterPassResult filterPass(const std::string &path, bool following, uint64_t co
         // No field the filter reads depends on frames between other addresses: the frames
         // between each pair of addresses (framePartition) go to one of two dissecting
         // threads, each with a session of its own that sees all of their state in capture
-        // order, while a third thread reads. tests/capfile/tst_crossframe.cpp checks over the corpus that every
-        // field not marked cross-frame comes out the same.
+        // order, while a third thread reads. tests/capfile/tst_crossframe.cpp checks over the
+        // corpus that every field not marked cross-frame comes out the same.
         constexpr uint32_t kParts = 2;
         Pipeline pipeline(reader, count, cancel, 8, kParts);
         std::mutex doneMutex;

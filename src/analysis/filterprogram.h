@@ -102,9 +102,10 @@ struct ProgramData
     std::vector<filter::Node> nodes;
     int32_t root = -1;
     // Derived from `interest` once, at compile time: Find asks for every row.
-    bool crossFrame = false;     ///< DisplayFilter::readsCrossFrameFields()
+    bool crossFrame = false;        ///< DisplayFilter::readsCrossFrameFields()
     bool crossConversation = false; ///< DisplayFilter::readsCrossConversationFields()
-    bool needsChecksums = false; ///< DisplayFilter::needsChecksums()
+    bool headersOnly = false;       ///< DisplayFilter::readsOnlyHeaders()
+    bool needsChecksums = false;    ///< DisplayFilter::needsChecksums()
 };
 
 /// Parses and checks `text` into `p` (nodes, root, interest), or sets p.ok/p.error.

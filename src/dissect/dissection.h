@@ -120,6 +120,11 @@ public:
     /// whatever was cheap to write).
     void setColumns(bool on) { m_columns = on; }
     bool columns() const { return m_columns; }
+    /// Whether TCP hands its payloads on (default): reassembly and the application protocols.
+    /// A display filter that reads only the headers up to TCP (DisplayFilter::readsOnlyHeaders)
+    /// needs none of it; the fields of those headers come out the same.
+    void setTcpPayloads(bool on) { m_tcpPayloads = on; }
+    bool tcpPayloads() const { return m_tcpPayloads; }
     /// Whether the field `f` is kept: always in tree mode, when wanted in summary mode. For a
     /// value the caller must build (a string) only when somebody reads it.
     bool wants(FieldId f) const
@@ -459,6 +464,7 @@ private:
     std::vector<FieldId> m_layers;
     const FieldInterest *m_interest = nullptr;
     bool m_columns = true;
+    bool m_tcpPayloads = true;
     uint8_t m_source = 0;     // the source new items refer to (SourceScope)
     size_t m_sourceCount = 0; // m_sources in use this frame (the vector keeps its capacity)
     std::vector<DataSource> m_sources;

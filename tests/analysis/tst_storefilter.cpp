@@ -345,7 +345,8 @@ private slots:
         QFETCH(bool, crossFrame);
         const pl::DisplayFilter f = compiled(filter.toUtf8().constData());
         QCOMPARE(f.readsCrossFrameFields(), crossFrame);
-        QCOMPARE(f.readsCrossConversationFields(), QTest::currentDataTag() == QByteArray("in-order"));
+        QCOMPARE(f.readsCrossConversationFields(),
+                 QTest::currentDataTag() == QByteArray("in-order"));
         const std::vector<bool> expected = byHand(m_big, f, false);
         const qsizetype shown = countOf(expected);
         QVERIFY2(shown > 0 && shown < kBigCount, qPrintable(QString::number(shown)));

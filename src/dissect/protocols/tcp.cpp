@@ -1837,8 +1837,10 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         label(d, pl, [&] { return "TCP payload (" + text::uintString(segLen) + " bytes)"; });
     }
     // tshark's default (tcp.no_subdissector_on_error): the payload of a retransmission or an
-    // out-of-order segment is not handed on; it is shown as TCP payload only.
-    if (analysis && (analysis->flags & (tcpa::Retransmission | tcpa::OutOfOrder))) {
+    // out-of-order segment is not handed on; it is shown as TCP payload only. A filter pass
+    // that reads only headers hands on none.
+    if (!d.tcpPayloads() ||
+        (analysis && (analysis->flags & (tcpa::Retransmission | tcpa::OutOfOrder)))) {
         closing();
         return;
     }
