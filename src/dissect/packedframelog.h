@@ -13,7 +13,8 @@
 
 namespace pl {
 
-/// Writes a record's values: unsigned and signed (zigzag) integers in LEB128, 7 bits a byte.
+/// Writes a record's values: unsigned and signed (zigzag) integers in LEB128, 7 bits a byte
+/// (10 bytes at most a number).
 class PackWriter
 {
 public:
@@ -61,14 +62,17 @@ private:
 };
 
 /// FrameLog's interface over packed records. `Codec` has
-///   static void put(PackWriter &, uint64_t frame, const T &)   writing at most kMaxRecord
-///       bytes (frame numbers in a record are best written as distances from `frame`), and
+///   static constexpr size_t kMaxBytes   the most put() writes (10 a number at most), at most
+///       kMaxRecord;
+///   static void put(PackWriter &, uint64_t frame, const T &)   (frame numbers in a record
+///       are best written as distances from `frame`), and
 ///   static T get(PackReader &, uint64_t frame).
 /// Records are appended in frame order; a frame may hold several, found again in order.
 template <class T, class Codec> class PackedFrameLog
 {
 public:
     static constexpr size_t kMaxRecord = 128;
+    static_assert(Codec::kMaxBytes <= kMaxRecord, "a record must fit record()'s buffer");
 
     void record(uint64_t frame, const T &value)
     {
@@ -212,6 +216,7 @@ private:
     static constexpr uint64_t kExtraMask = (uint64_t(1) << ExtraBits) - 1;
     struct Codec
     {
+        static constexpr size_t kMaxBytes = 10;
         static void put(PackWriter &w, uint64_t, uint64_t v) { w.u(v); }
         static uint64_t get(PackReader &r, uint64_t) { return r.u(); }
     };

@@ -22,6 +22,7 @@ struct Value
 
 struct ValueCodec
 {
+    static constexpr size_t kMaxBytes = 3 * 10;
     static void put(pl::PackWriter &w, uint64_t frame, const Value &v)
     {
         w.u(v.u);

@@ -486,7 +486,8 @@ public:
 private:
     struct Codec
     {
-        static constexpr uint8_t kDupAck = 0x80; // beside Result::has's bits
+        static constexpr uint8_t kDupAck = 0x80;     // beside Result::has's bits
+        static constexpr size_t kMaxBytes = 12 * 10; // twelve numbers at most
         static void put(PackWriter &w, uint64_t frame, const tcpa::Result &r)
         {
             const bool dup = r.dupAckNum || r.dupAckFrame;

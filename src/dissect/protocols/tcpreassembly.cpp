@@ -95,6 +95,7 @@ struct SegmentLog
 /// SegmentLog packed for the revisit log: a few bytes a record.
 struct SegmentLogCodec
 {
+    static constexpr size_t kMaxBytes = 5 * 10;
     static void put(PackWriter &w, uint64_t, const SegmentLog &r)
     {
         const bool completes = r.completes != kNone, held = r.held != kNone;
