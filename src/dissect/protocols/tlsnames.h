@@ -12,55 +12,8 @@ inline constexpr ValueName kContentTypes[] = {
     {0x17, "Application Data"},   {0x18, "Heartbeat"}, {0x19, "Connection ID"},
 };
 
-// tls.record.version
-inline constexpr ValueName kRecordVersions[] = {
-    {0x2, "SSL 2.0"},
-    {0x300, "SSL 3.0"},
-    {0x301, "TLS 1.0"},
-    {0x101, "GMTLS"},
-    {0x302, "TLS 1.1"},
-    {0x303, "TLS 1.2"},
-    {0x304, "TLS 1.3"},
-    {0x7f0e, "TLS 1.3 (draft 14)"},
-    {0x7f0f, "TLS 1.3 (draft 15)"},
-    {0x7f10, "TLS 1.3 (draft 16)"},
-    {0x7f11, "TLS 1.3 (draft 17)"},
-    {0x7f12, "TLS 1.3 (draft 18)"},
-    {0x7f13, "TLS 1.3 (draft 19)"},
-    {0x7f14, "TLS 1.3 (draft 20)"},
-    {0x7f15, "TLS 1.3 (draft 21)"},
-    {0x7f16, "TLS 1.3 (draft 22)"},
-    {0x7f17, "TLS 1.3 (draft 23)"},
-    {0x7f18, "TLS 1.3 (draft 24)"},
-    {0x7f19, "TLS 1.3 (draft 25)"},
-    {0x7f1a, "TLS 1.3 (draft 26)"},
-    {0x7f1b, "TLS 1.3 (draft 27)"},
-    {0x7f1c, "TLS 1.3 (draft 28)"},
-    {0xfb17, "TLS 1.3 (Facebook draft 23)"},
-    {0xfb1a, "TLS 1.3 (Facebook draft 26)"},
-    {0x100, "DTLS 1.0 (OpenSSL pre 0.9.8f)"},
-    {0xfeff, "DTLS 1.0"},
-    {0xfefd, "DTLS 1.2"},
-    {0xa0a, "Reserved (GREASE)"},
-    {0x1a1a, "Reserved (GREASE)"},
-    {0x2a2a, "Reserved (GREASE)"},
-    {0x3a3a, "Reserved (GREASE)"},
-    {0x4a4a, "Reserved (GREASE)"},
-    {0x5a5a, "Reserved (GREASE)"},
-    {0x6a6a, "Reserved (GREASE)"},
-    {0x7a7a, "Reserved (GREASE)"},
-    {0x8a8a, "Reserved (GREASE)"},
-    {0x9a9a, "Reserved (GREASE)"},
-    {0xaaaa, "Reserved (GREASE)"},
-    {0xbaba, "Reserved (GREASE)"},
-    {0xcaca, "Reserved (GREASE)"},
-    {0xdada, "Reserved (GREASE)"},
-    {0xeaea, "Reserved (GREASE)"},
-    {0xfafa, "Reserved (GREASE)"},
-};
-
-// tls.handshake.version
-inline constexpr ValueName kHandshakeVersions[] = {
+// tls.record.version, tls.handshake.version and the supported versions: one list
+inline constexpr ValueName kVersions[] = {
     {0x2, "SSL 2.0"},
     {0x300, "SSL 3.0"},
     {0x301, "TLS 1.0"},
