@@ -856,18 +856,34 @@ Item addName(Ctx &c, Item parent, int field, size_t at, const DnsName &n)
     return c.d.addString(parent, f, c.m, at, n.wireLen, std::string(n.view()));
 }
 
+/// What a question and a record begin with: the owner name (read into `name`), the type and
+/// the class. mDNS takes the class's top bit for the QU / cache-flush flag (RFC 6762 5.4,
+/// 10.2).
+struct EntryHead
+{
+    size_t typeAt;
+    uint16_t type;
+    uint16_t cls;
+    bool topBit; ///< mDNS only: the class's top bit
+    bool mdns;
+};
+
+EntryHead readEntryHead(const Ctx &c, size_t at, DnsName &name)
+{
+    readName(c.m, at, name);
+    const size_t typeAt = at + name.wireLen;
+    const uint16_t rawClass = c.m.u16(typeAt + 2);
+    const bool mdns = c.flavor == Flavor::Mdns;
+    return {typeAt, c.m.u16(typeAt), uint16_t(mdns ? rawClass & 0x7fff : rawClass),
+            mdns && (rawClass & 0x8000), mdns};
+}
+
 size_t dissectQuestion(Ctx &c, size_t at, Item queries)
 {
     Dissection &d = c.d;
     const Reader &m = c.m;
     DnsName name;
-    readName(m, at, name);
-    const size_t typeAt = at + name.wireLen;
-    const uint16_t type = m.u16(typeAt);
-    const uint16_t rawClass = m.u16(typeAt + 2);
-    const bool mdns = c.flavor == Flavor::Mdns;
-    const uint16_t cls = mdns ? rawClass & 0x7fff : rawClass;
-    const bool qu = mdns && (rawClass & 0x8000);
+    const auto [typeAt, type, cls, qu, mdns] = readEntryHead(c, at, name);
 
     Item q = d.addText(queries, m, at, name.wireLen + 4, {});
     if (q) {
@@ -1099,19 +1115,14 @@ size_t dissectRecord(Ctx &c, size_t at, Item section)
     Dissection &d = c.d;
     const Reader &m = c.m;
     DnsName name;
-    readName(m, at, name);
-    const size_t typeAt = at + name.wireLen;
-    const uint16_t type = m.u16(typeAt);
-    const uint16_t rawClass = m.u16(typeAt + 2);
+    const auto [typeAt, type, cls, topBit, mdns] = readEntryHead(c, at, name);
     const uint32_t ttl = m.u32(typeAt + 4);
     const uint16_t rdlen = m.u16(typeAt + 8);
     const size_t dataAt = typeAt + 10;
-    const bool mdns = c.flavor == Flavor::Mdns;
     const bool opt = type == 41;
-    const uint16_t cls = mdns ? rawClass & 0x7fff : rawClass;
-    const bool cacheFlush = mdns && !opt && (rawClass & 0x8000);
+    const bool cacheFlush = topBit && !opt;
     if (c.info) // mDNS: Info names the top class bit of an OPT too
-        appendRecordInfo(c, type, mdns && (rawClass & 0x8000), dataAt, rdlen);
+        appendRecordInfo(c, type, topBit, dataAt, rdlen);
     m.require(dataAt, rdlen); // Wireshark reads the whole record before showing it
     const Reader rd = m.sub(dataAt, rdlen);
 
