@@ -62,16 +62,34 @@ void Dissection::begin(const Frame &frame, Session *session)
     m_desegment = {};
 }
 
-int Dissection::addSource(std::string name, std::vector<uint8_t> bytes)
+DataSource *Dissection::newSource(std::string name)
 {
     // FieldNode::source is one byte; a frame with hundreds of reassemblies is hostile.
     if (m_sourceCount >= 255)
-        return 0;
+        return nullptr;
     if (m_sources.size() <= m_sourceCount)
         m_sources.emplace_back();
     DataSource &s = m_sources[m_sourceCount++];
     s.name = std::move(name);
-    s.bytes = std::move(bytes);
+    return &s;
+}
+
+int Dissection::addSource(std::string name, std::vector<uint8_t> bytes)
+{
+    DataSource *s = newSource(std::move(name));
+    if (!s)
+        return 0;
+    s->bytes = std::move(bytes);
+    return int(m_sourceCount);
+}
+
+int Dissection::lendSource(std::string name, std::vector<uint8_t> &bytes)
+{
+    DataSource *s = newSource(std::move(name));
+    if (!s)
+        return 0;
+    s->bytes.swap(bytes);
+    bytes.clear();
     return int(m_sourceCount);
 }
 

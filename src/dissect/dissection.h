@@ -261,6 +261,10 @@ public:
     /// index (>= 1), or 0 when a frame already has the maximum (the caller then shows the
     /// bytes it has, unassembled). Dissect it with sourceReader() inside a SourceScope.
     int addSource(std::string name, std::vector<uint8_t> bytes);
+    /// addSource() without a copy: takes `bytes`' contents and leaves `bytes` empty, holding
+    /// the buffer of a source an earlier frame used (so that a message a frame does not
+    /// grow allocates nothing). On 0 `bytes` is untouched.
+    int lendSource(std::string name, std::vector<uint8_t> &bytes);
     /// 1 + the sources added to this frame; source 0 is the frame.
     size_t sourceCount() const { return 1 + m_sourceCount; }
     /// Source `i`'s bytes; 0 is the frame's captured bytes.
@@ -416,6 +420,8 @@ public:
 
 private:
     Item append(Item parent, FieldId f, size_t offset, size_t len, uint64_t value);
+    /// The next source slot, named; null past the maximum.
+    DataSource *newSource(std::string name);
     /// Summary mode: keeps a wanted field flat under the root; the index, or -1.
     int32_t collect(FieldId f, size_t offset, size_t len, uint64_t value, uint32_t aux = 0)
     {

@@ -213,13 +213,13 @@ char *writeSecondsNs(char *o, int64_t sec, uint32_t nsec, int digits)
         return o;
     if (nsec >= 1000000000u) // only the nine fraction digits are shown
         nsec %= 1000000000u;
-    char frac[10];
-    frac[0] = '.';
-    frac[1] = char('0' + nsec / 100000000);
-    uint32_t rest = nsec % 100000000;
-    for (int i = 8; i >= 2; i -= 2, rest /= 100)
-        std::memcpy(frac + i, kDigitPairs + (rest % 100) * 2, 2);
-    std::memcpy(o, frac, 10); // all ten, then keep the first `digits` + 1
+    // Straight to `o`, not through a buffer read back: a load spanning the stores just made
+    // cannot take their bytes from the store buffer and waits for them (the summary line's
+    // time column showed as 3% of the CLI's samples that way).
+    o[0] = '.';
+    o[1] = char('0' + nsec / 100000000);
+    const uint64_t rest = eightDigits(nsec % 100000000);
+    std::memcpy(o + 2, &rest, 8); // all nine, of which the first `digits` stay
     return o + digits + 1;
 }
 

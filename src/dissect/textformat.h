@@ -113,6 +113,25 @@ char *writeUIntLong(char *o, uint64_t v);
 /// the text's end they are scratch, overwritten by what the caller writes next.
 inline char *writeUInt(char *o, uint64_t v)
 {
+    if (v < 100) { // Len=0, Seq=1, Ack=1: one or two digits, "07" read from its second byte
+        std::memcpy(o, kDigitPairs + v * 2 + (v < 10), 2);
+        return o + 1 + (v >= 10);
+    }
+    if (v < 10000) { // windows, lengths, well-known ports: two pairs, the leading zero shifted out
+        const uint32_t hi = uint32_t(v) / 100, lo = uint32_t(v) % 100;
+        const int n = 3 + (v >= 1000);
+        // Joined in a register: two 2-byte stores read back as one word would wait for them.
+        uint16_t first, second;
+        std::memcpy(&first, kDigitPairs + hi * 2, 2);
+        std::memcpy(&second, kDigitPairs + lo * 2, 2);
+        uint32_t w;
+        if constexpr (std::endian::native == std::endian::little)
+            w = (uint32_t(first) | uint32_t(second) << 16) >> 8 * (4 - n);
+        else
+            w = (uint32_t(first) << 16 | second) << 8 * (4 - n);
+        std::memcpy(o, &w, 4);
+        return o + n;
+    }
     if (v < 100000000) { // ports, lengths, most sequence numbers: one word, no branch on digits
         const int n = decimalDigits(v);
         const uint64_t digits = lastDigits(eightDigits(uint32_t(v)), n); // no leading zeros

@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+#include <cstdio>
+
 // tshark's default one-line form: the column widths and padding of appendSummaryLine, for
 // columns given as text (a live capture's records) and for a dissected frame. The comparison
 // with tshark itself is tests/cli/tst_summarylines.
@@ -42,6 +44,45 @@ private slots:
         pl::print::appendSummaryLine(out, c);
         QCOMPARE(out, std::string("1234567            2001:db8:1:0:1ba1:9dc8:8704:61db \u2192 "
                                   "2001:db8:5f96::bb23 ICMPv6 118 Echo (ping) request\n"));
+    }
+
+    void numberAndTimeColumns()
+    {
+        // The No. and Time columns right-aligned at every width, precision and sign, against
+        // printf: written in place, their lengths are worked out before the digits.
+        for (const uint64_t number : {1ull, 9ull, 99999ull, 100000ull, 12345678901ull})
+            for (const int64_t sec : {0ll, 7ll, 99ll, 12345678ll, 4000000000ll, -1ll, -250ll})
+                for (const int digits : {0, 3, 6, 9}) {
+                    pl::print::SummaryColumns c;
+                    c.number = number;
+                    c.relSec = sec;
+                    c.relNsec = 123456789;
+                    c.digits = digits;
+                    c.source = "a";
+                    c.destination = "b";
+                    c.protocol = "UDP";
+                    c.length = 60;
+                    c.info = "x";
+                    // -1 s + 0.123456789 s is -0.876543211 s.
+                    const bool negative = sec < 0;
+                    const int64_t whole = negative ? -(sec + 1) : sec;
+                    const uint32_t nsec = negative ? 1000000000u - c.relNsec : c.relNsec;
+                    std::string time = (negative ? "-" : "") + std::to_string(whole);
+                    if (digits > 0) {
+                        char frac[16];
+                        std::snprintf(frac, sizeof frac, ".%09u", nsec);
+                        time += std::string(frac, size_t(digits) + 1);
+                    }
+                    char head[64];
+                    std::snprintf(head, sizeof head, "%5llu %10s ", (unsigned long long)number,
+                                  time.c_str());
+                    std::string out;
+                    pl::print::appendSummaryLine(out, c);
+                    const std::string expected =
+                        std::string(head) + "           a \u2192 b            UDP 60 x\n";
+                    if (out != expected)
+                        QFAIL(qPrintable(QString::fromStdString(out + " != " + expected)));
+                }
     }
 
     void longTextGoesAround()

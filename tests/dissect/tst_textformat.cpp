@@ -64,14 +64,16 @@ private slots:
 
     void uintMatchesToString()
     {
-        // Every digit count, both sides of each power of ten, and both sides of 2^32 (where
-        // writeUInt leaves 32-bit arithmetic).
+        // Every digit count, both sides of each power of ten, both sides of 2^32 (where
+        // writeUInt leaves 32-bit arithmetic), and every number below 100000.
         std::vector<uint64_t> values = {0, 1, 9, 0xffffffffull, 0x100000000ull, UINT64_MAX};
         for (uint64_t p = 10; p != 0 && p <= UINT64_MAX / 10; p *= 10)
             for (uint64_t v : {p - 1, p, p + 1, p * 5 + 7})
                 values.push_back(v);
         values.push_back(10000000000000000000ull - 1);
         values.push_back(10000000000000000000ull);
+        for (uint64_t v = 0; v < 100000; ++v) // every value of the one- to four-digit paths
+            values.push_back(v);
         QRandomGenerator64 rng(7);
         for (int i = 0; i < 100000; ++i)
             values.push_back(rng.generate() >> rng.bounded(64));

@@ -2,6 +2,8 @@
 
 #include "dissect/textformat.h"
 
+#include <algorithm>
+
 namespace pl::print {
 
 namespace {
@@ -51,13 +53,28 @@ static_assert(kPrefixMax < kLineBuffer);
 char *writeNumberAndTime(char *o, uint64_t number, bool hasTime, int64_t relSec, uint32_t relNsec,
                          int digits)
 {
-    char scratch[kScratch];
-    o = putRight(o, scratch, size_t(text::writeUInt(scratch, number) - scratch), kNumberWidth);
+    // Both texts' lengths are known before they are written, so they go straight to their
+    // right-aligned place: no scratch copy whose loads would wait on the stores just made.
+    std::memset(o, ' ', kPad);
+    const size_t n = size_t(text::decimalDigits(number));
+    o = text::writeUInt(o + (n < kNumberWidth ? kNumberWidth - n : 0), number);
     *o++ = ' ';
     // tshark leaves the column blank for a frame without a time; else the file's precision.
-    const size_t n =
-        hasTime ? size_t(text::writeSecondsNs(scratch, relSec, relNsec, digits) - scratch) : 0;
-    o = putRight(o, scratch, n, kTimeWidth);
+    if (!hasTime) {
+        std::memset(o, ' ', kPad);
+        o += kTimeWidth;
+    } else if (relSec >= 0) {
+        const int fraction = std::clamp(digits, 0, 9);
+        const size_t t = size_t(text::decimalDigits(uint64_t(relSec)) + fraction + (fraction > 0));
+        std::memset(o, ' ', kPad);
+        o = text::writeSecondsNs(o + (t < kTimeWidth ? kTimeWidth - t : 0), relSec, relNsec,
+                                 digits);
+    } else { // before the first frame (a file out of order): a sign, rarely
+        char scratch[kScratch];
+        o = putRight(o, scratch,
+                     size_t(text::writeSecondsNs(scratch, relSec, relNsec, digits) - scratch),
+                     kTimeWidth);
+    }
     *o++ = ' ';
     return o;
 }

@@ -7,6 +7,7 @@
 
 #include "dissect/dissection.h"
 
+#include <array>
 #include <bit>
 #include <cstring>
 #include <deque>
@@ -107,47 +108,79 @@ public:
     /// The conversation of `key`, created when unknown (`created` tells).
     Entry &findOrCreate(const ConversationKey &key, bool &created)
     {
+        const size_t h = ConversationKeyHash()(key);
+        Recent &r = m_recent[h % kRecent];
+        created = false;
+        if (r.node && r.hash == h && r.node->first == key)
+            return r.node->second;
         auto it = m_map.find(key);
-        created = it == m_map.end();
-        if (!created)
-            return it->second;
-        return create(key);
+        if (it == m_map.end()) {
+            created = true;
+            it = create(key);
+        }
+        r = {h, &*it};
+        return it->second;
     }
 
     /// Replaces the conversation of `key` with a new one (a new connection reusing the
     /// same addresses and ports).
     Entry &restart(const ConversationKey &key)
     {
-        m_map.erase(key);
-        return create(key);
+        if (auto old = m_map.find(key); old != m_map.end())
+            erase(old);
+        bool created = false;
+        return findOrCreate(key, created);
     }
 
     size_t size() const { return m_map.size(); }
 
 private:
-    Entry &create(const ConversationKey &key)
+    using Map = std::unordered_map<ConversationKey, Entry, ConversationKeyHash>;
+
+    typename Map::iterator create(const ConversationKey &key)
     {
         while (m_map.size() >= kMaxConversations && !m_order.empty()) {
             const auto [oldKey, oldIndex] = m_order.front();
             m_order.pop_front();
             auto old = m_map.find(oldKey);
             if (old != m_map.end() && old->second.index == oldIndex)
-                m_map.erase(old);
+                erase(old);
         }
         // Restarts leave stale records in the queue; never let either container grow past
         // its bound, even if that forgets a live conversation early.
-        if (m_map.size() >= kMaxConversations)
+        if (m_map.size() >= kMaxConversations) {
             m_map.clear();
+            m_recent = {};
+        }
         if (m_order.size() >= 2 * kMaxConversations)
             m_order.pop_front();
-        Entry &e = m_map[key];
-        e = Entry{};
-        e.index = m_next++;
-        m_order.emplace_back(key, e.index);
-        return e;
+        const auto it = m_map.try_emplace(key).first;
+        it->second = Entry{};
+        it->second.index = m_next++;
+        m_order.emplace_back(key, it->second.index);
+        return it;
     }
 
-    std::unordered_map<ConversationKey, Entry, ConversationKeyHash> m_map;
+    void erase(typename Map::iterator it)
+    {
+        Recent &r = m_recent[ConversationKeyHash()(it->first) % kRecent];
+        if (r.node == &*it)
+            r = {};
+        m_map.erase(it);
+    }
+
+    // The conversations seen last, by hash: most packets belong to a few busy conversations,
+    // and the map's lookup divides by its prime bucket count and follows two pointers.
+    // Holds nodes of m_map (stable until erased; erase() forgets them here).
+    struct Recent
+    {
+        size_t hash = 0;
+        typename Map::value_type *node = nullptr;
+    };
+    static constexpr size_t kRecent = 256;
+
+    Map m_map;
+    std::array<Recent, kRecent> m_recent{};
     std::deque<std::pair<ConversationKey, uint32_t>> m_order;
     uint32_t m_next = 0;
 };

@@ -21,6 +21,7 @@
 #include "dissect/packedframelog.h"
 #include "dissect/textformat.h"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_map>
 
@@ -31,6 +32,7 @@ namespace {
 constexpr size_t kMaxPduBytes = size_t(16) << 20;
 constexpr size_t kMaxPendingBytes = size_t(256) << 20;
 constexpr size_t kMaxKeptBytes = size_t(256) << 20;
+constexpr size_t kReserveBytes = size_t(64) << 10; // reserved ahead for a message at most
 constexpr uint32_t kNone = ~uint32_t(0);
 
 enum {
@@ -154,6 +156,12 @@ struct TcpReassembly
         std::vector<uint8_t>().swap(p.bytes);
     }
 
+    /// Whether a completed message keeps its bytes for revisits: they cannot be read again.
+    static bool keepsBytes(const Pdu &p, const Session &session)
+    {
+        return session.remembersFrames() && !(p.inFrames && session.frameReader());
+    }
+
     /// A message is done with (completed or abandoned). In a single pass it is freed for
     /// reuse so that memory does not grow with the capture. For revisits a completed one
     /// keeps where its pieces are, and its bytes only when they cannot be read again from
@@ -171,7 +179,7 @@ struct TcpReassembly
             release(p, true);
             return;
         }
-        if (p.inFrames && session.frameReader()) {
+        if (!keepsBytes(p, session)) {
             std::vector<uint8_t>().swap(p.bytes);
             return;
         }
@@ -258,14 +266,14 @@ void addSegmentData(Dissection &d, const TcpPayloadContext &c, const Reader &pay
 }
 
 /// The segment that completes (or may complete) a message of `bytes` gathered from `pieces`:
-/// the segments subtree and the message from its own data source. Returns the dissector's
-/// request for more.
-Desegment dissectPdu(Dissection &d, std::vector<uint8_t> bytes, const std::vector<Piece> &pieces,
+/// the segments subtree and the message from its own data source, which `bytes` is lent to
+/// without a copy. Returns the dissector's request for more; `bytes` then holds the message
+/// again (the caller goes on with it), else it is left empty.
+Desegment dissectPdu(Dissection &d, std::vector<uint8_t> &bytes, const std::vector<Piece> &pieces,
                      const TcpPayloadContext &c, bool allowed)
 {
     const size_t n = bytes.size();
-    const int src =
-        d.addSource("Reassembled TCP (" + text::uintString(n) + " bytes)", std::move(bytes));
+    const int src = d.lendSource("Reassembled TCP (" + text::uintString(n) + " bytes)", bytes);
     if (src == 0)
         return {}; // hostile: hundreds of messages in one frame; the segment data shows
     Dissection::SourceScope scope(d, src);
@@ -298,7 +306,10 @@ Desegment dissectPdu(Dissection &d, std::vector<uint8_t> bytes, const std::vecto
     d.addGenerated(segs, s_f[SegmentCount], pieces.size());
     d.addGenerated(segs, s_f[ReassembledLength], n);
     d.flag(d.addBytes(segs, s_f[ReassembledData], whole, 0, n), Generated);
-    return handOnAsking(d, whole, c, allowed);
+    const Desegment asked = handOnAsking(d, whole, c, allowed);
+    if (asked.more)
+        bytes.assign(whole.ptr(0, n), whole.ptr(0, n) + n);
+    return asked;
 }
 
 /// Starts a message of the `n` bytes at `b` (the first pass), replacing any waiting in the
@@ -312,6 +323,9 @@ uint32_t holdNew(Dissection &d, TcpReassembly &st, const TcpPayloadContext &c, c
     Pdu &p = st.pdus[id];
     p.startSeq = seq;
     p.needed = needed;
+    // Room for the whole message when its length is known, up to a bound that hostile
+    // lengths cannot stretch: the segments then append without moving what is held.
+    p.bytes.reserve(std::clamp(needed, n, std::max(n, kReserveBytes)));
     p.bytes.assign(b, b + n);
     st.pendingBytes += n;
     st.pending[flow] = id;
@@ -380,7 +394,7 @@ void revisit(Dissection &d, const Reader &payload, const TcpPayloadContext &c, T
                           text::uintString(p.pieces.front().frame) + " to " +
                           text::uintString(p.completedIn) + "]");
         else
-            dissectPdu(d, std::move(bytes), p.pieces, c, true); // asks as the first pass did
+            dissectPdu(d, bytes, p.pieces, c, true); // asks as the first pass did
         pos = rec.take;
     }
     if (rec.continued && rec.held < st.pdus.size()) {
@@ -452,6 +466,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
             // (a record whose header only now is whole), take more of this segment: the loop
             // ends when the segment is used up or the message is whole.
             size_t used = 0;
+            size_t have = 0; // the message's length when it was last tried
             bool held = false, dropped = false;
             Desegment asked;
             for (;;) {
@@ -475,7 +490,13 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
                 // A try on a continued message leaves Info as TCP's, so that a revisit (which
                 // knows the message goes on and does not try) shows the same, as tshark -2.
                 const std::string info = d.columns() ? d.info() : std::string();
-                asked = dissectPdu(d, p.bytes, p.pieces, c, true);
+                have = p.bytes.size();
+                if (st.keepsBytes(p, d.session())) {
+                    std::vector<uint8_t> lent = p.bytes;
+                    asked = dissectPdu(d, lent, p.pieces, c, true);
+                } else {
+                    asked = dissectPdu(d, p.bytes, p.pieces, c, true); // back when it asks more
+                }
                 if (!asked.more || asked.at != 0)
                     break; // whole
                 d.rollback(before);
@@ -506,7 +527,7 @@ void dissectTcpPayload(Dissection &d, const Reader &payload, const TcpPayloadCon
             } else {
                 p.completedIn = d.frame().number;
                 st.pending.erase(it);
-                st.pendingBytes -= p.bytes.size();
+                st.pendingBytes -= have;
                 rec.completes = id;
                 pos = used;
                 if (asked.more && asked.at < p.bytes.size())
