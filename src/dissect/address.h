@@ -17,9 +17,16 @@ struct Address
     static Address make(Type t, const uint8_t *p)
     {
         Address a;
-        a.type = t;
-        std::memcpy(a.bytes, p, size(t));
+        a.assign(t, p);
         return a;
+    }
+    /// Becomes the address of type `t` at `p` (size(t) bytes), in place: no temporary
+    /// whose copy would read back the bytes just stored.
+    void assign(Type t, const uint8_t *p)
+    {
+        type = t;
+        std::memset(bytes, 0, sizeof bytes);
+        std::memcpy(bytes, p, size(t));
     }
     static constexpr size_t size(Type t)
     {

@@ -368,15 +368,16 @@ public:
     /// Names the protocol being dissected: the Protocol column (unless frozen) and the
     /// layer named in `[Malformed Packet: X]`.
     void setProtocol(std::string_view name);
-    void setSource(const Address &a)
+    /// The Source column: the address of type `t` at `p`.
+    void setSource(Address::Type t, const uint8_t *p)
     {
         if (!m_frozen)
-            m_src = a;
+            m_src.assign(t, p);
     }
-    void setDestination(const Address &a)
+    void setDestination(Address::Type t, const uint8_t *p)
     {
         if (!m_frozen)
-            m_dst = a;
+            m_dst.assign(t, p);
     }
     /// The Info column to write to; while columns are frozen (inside the packet quoted by an
     /// ICMP error) a scratch string that nobody shows.

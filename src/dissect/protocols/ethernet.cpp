@@ -112,8 +112,8 @@ void dissectEthernet(Dissection &d, const Reader &r, Item parent)
     }
     addMac(d, eth, r, 0, Dst, DstLg, DstIg);
     addMac(d, eth, r, 6, Src, SrcLg, SrcIg);
-    d.setSource(Address::make(Address::Ether, r.ptr(6, 6)));
-    d.setDestination(Address::make(Address::Ether, r.ptr(0, 6)));
+    d.setSource(Address::Ether, r.ptr(6, 6));
+    d.setDestination(Address::Ether, r.ptr(0, 6));
 
     if (ethernetII) {
         d.addUInt(eth, s_f[Type], r, 12, 2);

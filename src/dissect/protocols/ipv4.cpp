@@ -1125,8 +1125,8 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
         }
         d.setText(ip, std::move(label));
     }
-    d.setSource(Address::make(Address::IPv4, r.ptr(12, 4)));
-    d.setDestination(Address::make(Address::IPv4, r.ptr(dstAt, 4)));
+    d.setSource(Address::IPv4, r.ptr(12, 4));
+    d.setDestination(Address::IPv4, r.ptr(dstAt, 4));
     d.net.version = 4;
     d.net.hopLimit = ttl;
     std::memcpy(d.net.src, r.ptr(12, 4), 4);

@@ -722,10 +722,10 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
     // after the source still has the source in ipv6.addr.
     d.addBytes(ip, s_f[Src], r, 8, 16);
     d.flag(d.addBytes(ip, s_f[Addr], r, 8, 16), Hidden);
-    d.setSource(Address::make(Address::IPv6, r.ptr(8, 16)));
+    d.setSource(Address::IPv6, r.ptr(8, 16));
     d.addBytes(ip, s_f[Dst], r, 24, 16);
     d.flag(d.addBytes(ip, s_f[Addr], r, 24, 16), Hidden);
-    d.setDestination(Address::make(Address::IPv6, r.ptr(24, 16)));
+    d.setDestination(Address::IPv6, r.ptr(24, 16));
     if (ip) {
         std::string label = "Internet Protocol Version 6, Src: ";
         text::appendIPv6(label, r.ptr(8, 16));
@@ -791,7 +791,7 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
             FragmentHeader fh;
             if (!dissectFragment(d, p, off, ip, nxt, fh)) {
                 if (chain.finalDst)
-                    d.setDestination(Address::make(Address::IPv6, chain.finalDst));
+                    d.setDestination(Address::IPv6, chain.finalDst);
                 d.setLength(ip, 40 + off + 8);
                 // Only fragments reach the reassembler, never whole datagrams.
                 uint64_t reassembledIn = 0;
@@ -824,7 +824,7 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
     const Reader upperLayer = p.sub(off);
     // Like tshark, the Destination column shows where the packet is finally going.
     if (chain.finalDst)
-        d.setDestination(Address::make(Address::IPv6, chain.finalDst));
+        d.setDestination(Address::IPv6, chain.finalDst);
     if (nxt == kNoNext) {
         d.info() = "IPv6 no next header";
         d.data(upperLayer, parent);

@@ -87,10 +87,10 @@ void addAddress(Dissection &d, Item sll, const Reader &r, size_t at, size_t hale
     const size_t used = halen < kAddressField ? halen : kAddressField;
     if (used == 6) {
         d.addBytes(sll, s_f[SrcEth], r, at, 6);
-        d.setSource(Address::make(Address::Ether, r.ptr(at, 6)));
+        d.setSource(Address::Ether, r.ptr(at, 6));
     } else if (used == 4) {
         d.addBytes(sll, s_f[SrcIpv4], r, at, 4);
-        d.setSource(Address::make(Address::IPv4, r.ptr(at, 4)));
+        d.setSource(Address::IPv4, r.ptr(at, 4));
     } else if (used > 0) {
         d.addBytes(sll, s_f[SrcOther], r, at, used);
     }
