@@ -1807,7 +1807,7 @@ void dissectTcp(Dissection &d, const Reader &r, Item parent)
         std::copy(std::begin(s.sackLe), std::end(s.sackLe), seg.sackLe);
         std::copy(std::begin(s.sackRe), std::end(s.sackRe), seg.sackRe);
         seg.reusedPorts = reusedPorts;
-        fresh = conv->data.analysis->analyze(seg, dir);
+        conv->data.analysis->analyze(seg, dir, fresh);
         analysis = &fresh;
         if (d.recording())
             analysisLog.record(d.frame().number, conv->index, frameTime(d), fresh);

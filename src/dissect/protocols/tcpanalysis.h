@@ -186,6 +186,14 @@ public:
     Result analyze(const Segment &s, int d)
     {
         Result r;
+        analyze(s, d, r);
+        return r;
+    }
+    /// The same into `r`, for the per-packet path: a returned Result copied into the
+    /// caller's would read back, a few words at once, the fields just stored one by one.
+    void analyze(const Segment &s, int d, Result &r)
+    {
+        r = Result{};
         stamp(s, r);
         Direction &fwd = dir[d];
         Direction &rev = dir[1 - d];
@@ -410,7 +418,6 @@ public:
         }
         if (a || (r.has & (Result::HasAcks | Result::HasBif | Result::HasRto)))
             r.has |= Result::HasAnalysis;
-        return r;
     }
 
 private:
