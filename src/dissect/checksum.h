@@ -3,6 +3,7 @@
 // The Internet checksum (RFC 1071) and the transport pseudo-headers of RFC 768/793 (IPv4)
 // and RFC 8200 section 8.1 (IPv6), shared by IPv4, ICMP, ICMPv6, TCP and UDP.
 
+#include "fielddef.h"
 #include "textformat.h"
 
 #include <bit>
@@ -82,6 +83,10 @@ inline std::string badText(uint16_t expected)
 
 /// Wireshark's checksum status values (the `*.checksum.status` fields).
 enum Status : uint8_t { StatusBad = 0, StatusGood = 1, StatusUnverified = 2 };
+/// Their names (Wireshark's proto_checksum_vals), for every `*.checksum.status` and
+/// `*.fcs.status` field.
+inline constexpr ValueName kStatusNames[] = {
+    {0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {3, "Not present"}, {4, "Illegal"}};
 
 /// The checksum item's label: "Checksum: 0x1c46 [correct]", "Checksum: 0x1c47 incorrect,
 /// should be 0x1c46", "Checksum: 0x1c46 [unverified]".

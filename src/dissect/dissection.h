@@ -329,6 +329,46 @@ public:
             m_protocol = c.protocol;
     }
 
+    // --- Link-layer trailers ---
+
+    /// The payload a LengthClaim listens for, and the length claimed so far.
+    struct Claim
+    {
+        const uint8_t *frame = nullptr; ///< its bytes' base (a frame or a data source)
+        size_t begin = 0;               ///< its offset there
+        size_t length = 0;
+    };
+    /// A protocol whose header gives its own length (IPv4's total length, IPv6's payload
+    /// length, ARP's address sizes) says that only the first `length` bytes of `r` are its
+    /// own: the rest is the link layer's (Ethernet padding, trailer, FCS). Heard only by the
+    /// LengthClaim listening for exactly `r`, and only when it shortens it.
+    void claimLength(const Reader &r, size_t length)
+    {
+        if (r.frame() == m_claim.frame && r.frameOffset(0) == m_claim.begin &&
+            length < m_claim.length)
+            m_claim.length = length;
+    }
+    /// While alive, listens for a claimLength() on exactly `payload`, the bytes a link layer
+    /// hands on; a nested link layer listens for its own, and this one's listening resumes
+    /// after it.
+    class LengthClaim
+    {
+    public:
+        LengthClaim(Dissection &d, const Reader &payload) : m_d(d), m_previous(d.m_claim)
+        {
+            d.m_claim = {payload.frame(), payload.frameOffset(0), payload.reported()};
+        }
+        ~LengthClaim() { m_d.m_claim = m_previous; }
+        LengthClaim(const LengthClaim &) = delete;
+        LengthClaim &operator=(const LengthClaim &) = delete;
+        /// The length claimed; the payload's reported length when nothing claimed less.
+        size_t length() const { return m_d.m_claim.length; }
+
+    private:
+        Dissection &m_d;
+        Claim m_previous;
+    };
+
     // --- TCP reassembly (see Desegment) ---
 
     /// Whether the payload being dissected may ask TCP for more bytes.
@@ -466,6 +506,7 @@ private:
     std::string m_scratch;
     uint8_t m_flags = 0;
     bool m_frozen = false;
+    Claim m_claim;
     bool m_revisit = false;
     int m_depth = 0;
     std::vector<FieldId> m_layers;

@@ -136,8 +136,6 @@ bool allowed(const QString &file, const QString &key)
     {
         const char *file, *key, *reason;
     } kAllowed[] = {
-        {"tcpdump/pptp.pcap", "Note|Didn't find padding of zeros",
-         "Ethernet does not check its trailer yet (eth.padding_bad)"},
         {"tcpdump/afs.pcap", "Error|Malformed Packet",
          "tshark's RX/AFS dissectors find frames 98 and 114 malformed; we do not dissect RX"},
         {"pcapplusplus/pcapng-example.pcapng", "Warning|Bogus request length",

@@ -124,8 +124,6 @@ const char kBadChecksum[] =
     "this comparison runs tshark with tcp.check_checksum on, and then tshark does not reassemble "
     "a segment whose checksum is bad (loopback offload): frame 6 stays TCP; PacketLens verifies "
     "checksums for the tree but reassembles regardless, as tshark does by default";
-const char kTrailer[] = "tshark notes Ethernet trailers that are not zero padding "
-                        "(eth.padding_bad); PacketLens does not check trailers yet";
 const char kSynData[] = "tshark does not dissect the data a SYN carries (TCP Fast Open) any "
                         "further: its frame.protocols has no data layer";
 const char kFarFuture[] =
@@ -146,7 +144,6 @@ const KnownDifference kKnownDifferences[] = {
     {"frame.protocols == \"eth:ethertype:ip:tcp\"", "tcpdump/tfo-5c1fa7f9ae91.pcap", kSynData},
     {"frame.time_relative > 1.5", "pcapplusplus/pcapng-example.pcapng", kFarFuture},
     {"_ws.malformed", "tcpdump/afs.pcap", kRxAfs},
-    {"_ws.expert", "tcpdump/pptp.pcap", kTrailer},
     {"_ws.expert", "tcpdump/afs.pcap", kRxAfs},
 };
 

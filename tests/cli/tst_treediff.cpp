@@ -94,8 +94,6 @@ const Allowed kAllowed[] = {
      "pcapng interface lines: the capture file reader does not pass section and if_name yet",
      false},
     {R"(Interface id: \d+ \(.*)", "pcapng interface lines (see Section number)", true},
-    {R"(Padding: [0-9a-f]+)", "Ethernet padding/trailer items: not done yet", false},
-    {R"(Trailer: [0-9a-f]+)", "Ethernet padding/trailer items: not done yet", false},
     {R"(\[Expert Info \(Note/Sequence\): TCP SYN with TFO Cookie\])",
      "tshark shows the TFO note only for some SYNs, by its SEQ/ACK analysis: later issue", true},
     {R"((?:\[truncated\])?Cookie: __utma=1\.1644716834\..*)",

@@ -211,6 +211,21 @@ private slots:
         QCOMPARE(dup.acksFrame, 6u);
     }
 
+    void aDirectionThatOnlyAcknowledgesHasDuplicateAcks()
+    {
+        // Joined mid-stream, and the peer's data never captured: the same pure ACK again is a
+        // duplicate all the same (tshark counts nextseq from every segment, not only data).
+        Conversation c;
+        QCOMPARE(c.send(0, 0, 1, 1, "A").flags, 0);
+        tcpa::Result first = c.send(1, 0, 1, 1, "A");
+        QCOMPARE(first.flags, tcpa::DuplicateAck);
+        QCOMPARE(first.dupAckNum, 1u);
+        QCOMPARE(first.dupAckFrame, 1u);
+        QCOMPARE(c.send(2, 0, 1, 1, "A").dupAckNum, 2u);
+        // A new window is an update, not a duplicate.
+        QCOMPARE(c.send(3, 0, 1, 1, "A", 1000).flags, tcpa::WindowUpdate);
+    }
+
     void lostSegmentDupAcksFastRetransmission()
     {
         Conversation c;

@@ -351,6 +351,7 @@ void dissectArp(Dissection &d, const Reader &r, Item parent)
     d.addUInt(arp, s_f[Opcode], r, 6, 2);
     // From here on the sizes decide; all four addresses must be there before any is shown.
     r.require(8, l.total() - 8);
+    d.claimLength(r, l.total()); // what follows is the link layer's padding
     d.setLength(arp, l.total());
     l.ether = (hwType == kArpHrdEther || hwType == kArpHrdIeee802) && l.hln == 6;
     l.ipv4 = (protoType == 0x0800 || protoType == 0x00cc) && l.pln == 4;

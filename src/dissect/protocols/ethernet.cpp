@@ -14,15 +14,35 @@
 //  |   or Length (<= 1500, 802.3)  |
 //  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
+#include "checksum.h"
 #include "dissection.h"
 #include "ethertypes.h"
 #include "textformat.h"
+
+#include <algorithm>
 
 namespace pl::proto {
 
 namespace {
 
-enum F { Dst, DstLg, DstIg, Src, SrcLg, SrcIg, Addr, Lg, Ig, Type, Len, Count };
+enum F {
+    Dst,
+    DstLg,
+    DstIg,
+    Src,
+    SrcLg,
+    SrcIg,
+    Addr,
+    Lg,
+    Ig,
+    Type,
+    Len,
+    Padding,
+    Trailer,
+    Fcs,
+    FcsStatus,
+    Count
+};
 
 constexpr FieldDef kFields[] = {
     {"eth.dst", "Destination", FieldType::Ether},
@@ -68,13 +88,19 @@ constexpr FieldDef kFields[] = {
     {"eth.ig", "IG bit", FieldType::Boolean, Base::None, 0x010000},
     {"eth.type", "Type", FieldType::UInt16, Base::Hex, 0, kEtherTypeNames},
     {"eth.len", "Length", FieldType::UInt16, Base::Dec},
+    {"eth.padding", "Padding", FieldType::Bytes},
+    {"eth.trailer", "Trailer", FieldType::Bytes},
+    {"eth.fcs", "Frame check sequence", FieldType::UInt32, Base::Hex},
+    {"eth.fcs.status", "FCS Status", FieldType::UInt8, Base::None, 0, checksum::kStatusNames},
 };
 static_assert(std::size(kFields) == Count);
 
 // Expert notes' own fields (Wireshark's ei_* names, shown by -T json and filters).
-enum E { LenPastEnd, ECount };
+enum E { LenPastEnd, PaddingBad, ECount };
 constexpr FieldDef kExperts[] = {
     {"eth.len.past_end", "Length field value goes past the end of the payload", FieldType::None},
+    {"eth.padding_bad", "Padding identification may be inaccurate and impact trailer dissector",
+     FieldType::None},
 };
 static_assert(std::size(kExperts) == ECount);
 FieldBlock s_ei;
@@ -95,7 +121,9 @@ void addMac(Dissection &d, Item eth, const Reader &r, size_t at, int field, int 
     d.flag(d.addUInt(mac, s_f[Ig], r, at, 3), Hidden);
 }
 
-void dissectEthernet(Dissection &d, const Reader &r, Item parent)
+/// Ethernet II or 802.3 framing; `fcsPossible`: the frame may end in an FCS (a capture's own
+/// link layer), not when it was carried inside another protocol (VXLAN, GRE, SLL).
+void dissectFrame(Dissection &d, const Reader &r, Item parent, bool fcsPossible)
 {
     d.setProtocol("Ethernet");
     r.require(0, 14);
@@ -118,7 +146,15 @@ void dissectEthernet(Dissection &d, const Reader &r, Item parent)
     if (ethernetII) {
         d.addUInt(eth, s_f[Type], r, 12, 2);
         d.etherTypeLayer();
-        dispatchEtherType(d, type, r.sub(14), parent);
+        const Reader payload = r.sub(14);
+        size_t used = 0;
+        {
+            Dissection::LengthClaim claim(d, payload);
+            dispatchEtherType(d, type, payload, parent);
+            used = claim.length();
+        }
+        if (used < payload.reported())
+            addEthernetTrailer(d, eth, r, 14 + used, s_f[Trailer], fcsPossible);
         return;
     }
     // 802.3 length field: the payload is `type` bytes (an LLC header this build does not
@@ -131,9 +167,82 @@ void dissectEthernet(Dissection &d, const Reader &r, Item parent)
     d.info() = "IEEE 802.3 frame, length ";
     text::appendUInt(d.info(), type);
     d.data(r.sub(14, type), parent);
+    if (type < r.reportedFrom(14))
+        addEthernetTrailer(d, eth, r, 14 + type, s_f[Trailer], fcsPossible);
+}
+
+void dissectEthernet(Dissection &d, const Reader &r, Item parent)
+{
+    dissectFrame(d, r, parent, true);
 }
 
 } // namespace
+
+void dissectEthernetWithoutFcs(Dissection &d, const Reader &r, Item parent)
+{
+    dissectFrame(d, r, parent, false);
+}
+
+void addEthernetTrailer(Dissection &d, Item link, const Reader &r, size_t at, FieldId trailerField,
+                        bool fcsPossible)
+{
+    // Wireshark's rules (tshark shows the same): a frame of at least 60 bytes whose payload
+    // ends before byte 60 was padded up to 60 (IEEE 802.3 clause 4.2.3.3, the minimum
+    // frame less its FCS), when those bytes are zeros; a frame of 64 bytes or more is taken
+    // to end in a 4-byte FCS when the bytes left hold one; what remains is a trailer.
+    size_t captured = r.capturedFrom(at), reported = r.reportedFrom(at);
+    if (captured == 0)
+        return; // nothing of it was captured: nothing to show
+    const uint64_t frameLength = d.frame().wireLen;
+    const bool maybePadded = frameLength >= 60 && frameLength - reported < 60;
+    size_t padding = 0;
+    if (maybePadded) {
+        padding = size_t(60 - (frameLength - reported));
+        if (padding > captured)
+            return; // the padding was cut by the snapshot length: tshark shows nothing either
+        for (size_t i = 0; i < padding; ++i)
+            if (r.u8(at + i) != 0) {
+                padding = 0;
+                break;
+            }
+        if (padding) {
+            d.addBytes(link, s_f[Padding], r, at, padding);
+            captured -= padding;
+            reported -= padding;
+        }
+    }
+    bool hasFcs = false;
+    if (fcsPossible && r.reported() >= 64 && reported >= 4) {
+        reported -= 4;
+        captured = std::min(captured, reported);
+        hasFcs = true;
+    }
+    const size_t trailerAt = at + padding;
+    if (captured != 0) {
+        Item trailer = d.addBytes(link, trailerField, r, trailerAt, captured);
+        if (maybePadded && padding == 0)
+            d.expert(trailer, r, trailerAt, 0, Severity::Note, ExpertGroup::Protocol,
+                     "Didn't find padding of zeros, and an undecoded trailer exists. There may "
+                     "be padding of non-zeros.",
+                     0, s_ei[PaddingBad]);
+    }
+    const size_t fcsAt = trailerAt + captured;
+    if (!hasFcs || !r.has(fcsAt, 4))
+        return; // an FCS cut by the snapshot length is not shown (as in tshark)
+    const uint32_t fcs = r.u32(fcsAt);
+    Item it = d.addUInt(link, s_f[Fcs], r, fcsAt, 4);
+    if (it) {
+        std::string label = "Frame check sequence: ";
+        text::appendHex(label, fcs, 8);
+        label += " [unverified]";
+        d.setText(it, std::move(label));
+    }
+    Item status = d.addValue(link, s_f[FcsStatus], r, fcsAt, 0, checksum::StatusUnverified);
+    if (status) {
+        d.setText(status, "FCS Status: Unverified");
+        d.flag(status, Generated);
+    }
+}
 
 void dispatchEtherType(Dissection &d, uint16_t type, const Reader &payload, Item parent)
 {

@@ -26,4 +26,16 @@ inline constexpr ValueName kEtherTypeNames[] = {
 /// Dissects `payload` by `type`; unknown types become data with the type in the Info column.
 void dispatchEtherType(Dissection &d, uint16_t type, const Reader &payload, Item parent);
 
+/// The bytes of a link layer `r` from `at` on, past what its payload's protocol claimed
+/// (Dissection::LengthClaim): zero padding up to the 60-byte minimum frame (`eth.padding`),
+/// an assumed frame check sequence when `fcsPossible` and the layer is 64 bytes or more
+/// (`eth.fcs`), and the rest as `trailerField` (`eth.trailer`, `vlan.trailer`), noted when
+/// the padding was not zeros. The items go under `link`, the link layer's own item.
+void addEthernetTrailer(Dissection &d, Item link, const Reader &r, size_t at, FieldId trailerField,
+                        bool fcsPossible);
+
+/// An Ethernet frame carried inside another protocol (VXLAN, GRE, Linux cooked capture):
+/// without an FCS.
+void dissectEthernetWithoutFcs(Dissection &d, const Reader &r, Item parent);
+
 } // namespace pl::proto

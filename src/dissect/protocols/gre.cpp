@@ -65,8 +65,6 @@ constexpr ValueName kTypeNames[] = {
     {0x894f, "Network Service Header"},
 };
 
-constexpr ValueName kChecksumStatus[] = {
-    {0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {3, "Not present"}, {4, "Illegal"}};
 enum Status : uint8_t { Bad = 0, Good = 1, Unverified = 2 };
 
 #define GRE_FLAG(abbrev, name, mask)                                                               \
@@ -89,7 +87,8 @@ constexpr FieldDef kFields[] = {
     {"gre.flags.reserved", "Flags (Reserved)", FieldType::UInt16, Base::Dec, 0x00f8},
     {"gre.proto", "Protocol Type", FieldType::UInt16, Base::Hex, 0, kTypeNames},
     {"gre.checksum", "Checksum", FieldType::UInt16, Base::Hex},
-    {"gre.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0, kChecksumStatus},
+    {"gre.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0,
+     checksum::kStatusNames},
     {"gre.offset", "Offset", FieldType::UInt16, Base::Dec},
     {"gre.key", "Key", FieldType::UInt32, Base::Hex},
     {"gre.key.payload_length", "Payload Length", FieldType::UInt16, Base::Dec},
@@ -154,7 +153,7 @@ void addChecksum(Dissection &d, Item gre, const Reader &r, bool present)
     }
     Item status = d.addGenerated(gre, s_f[ChecksumStatus], st);
     if (status)
-        d.setText(status, "Checksum Status: " + std::string(nameOf(kChecksumStatus, st)));
+        d.setText(status, "Checksum Status: " + std::string(nameOf(checksum::kStatusNames, st)));
 }
 
 /// RFC 1701 source route entries, up to the null SRE (family 0, length 0). Wireshark lists
@@ -275,7 +274,8 @@ void dissectGre(Dissection &d, const Reader &r, Item parent)
         done = d.dispatch(Table::EtherType, type, payload, parent);
         break;
     case kTransparentEthernet:
-        done = d.dispatch(Table::LinkType, 1, payload, parent);
+        d.call(dissectEthernetWithoutFcs, payload, parent);
+        done = true;
         break;
     case 0x0806: // ARP
     case kPpp:   // PPP (ppp.cpp, by its ethertype)

@@ -155,14 +155,12 @@ constexpr ValueName kExtEchoReplyCodes[] = {
     {4, "Multiple Interfaces Satisfy Query"},
 };
 
-constexpr ValueName kChecksumStatus[] = {
-    {0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {3, "Not present"}, {4, "Illegal"}};
-
 constexpr FieldDef kFields[] = {
     {"icmp.type", "Type", FieldType::UInt8, Base::Dec, 0, kTypeNames},
     {"icmp.code", "Code", FieldType::UInt8, Base::Dec},
     {"icmp.checksum", "Checksum", FieldType::UInt16, Base::Hex},
-    {"icmp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0, kChecksumStatus},
+    {"icmp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0,
+     checksum::kStatusNames},
     {"icmp.unused", "Unused", FieldType::Bytes},
     {"icmp.ident", "Identifier (BE)", FieldType::UInt16, Base::DecHex},
     {"icmp.ident_le", "Identifier (LE)", FieldType::UInt16, Base::DecHex},
@@ -403,7 +401,7 @@ void addStatus(Dissection &d, Item icmp, uint8_t status)
     Item it = d.addGenerated(icmp, s_f[ChecksumStatus], status);
     if (it) {
         std::string label = "Checksum Status: ";
-        label += nameOf(kChecksumStatus, status);
+        label += nameOf(checksum::kStatusNames, status);
         d.setText(it, std::move(label));
     }
 }

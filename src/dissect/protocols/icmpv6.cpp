@@ -170,7 +170,6 @@ constexpr ValueName kParamProblemCodes[] = {
     {2, "unrecognized IPv6 option encountered"},
     {3, "IPv6 First Fragment has incomplete IPv6 Header Chain"},
 };
-constexpr ValueName kChecksumStatus[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}};
 constexpr ValueName kPrfNames[] = {{0, "Medium"}, {1, "High"}, {2, "Reserved"}, {3, "Low"}};
 constexpr ValueName kOptNames[] = {
     {1, "Source link-layer address"},
@@ -196,7 +195,8 @@ constexpr FieldDef kFields[] = {
     {"icmpv6.type", "Type", FieldType::UInt8, Base::Dec, 0, kTypeNames},
     {"icmpv6.code", "Code", FieldType::UInt8, Base::Dec},
     {"icmpv6.checksum", "Checksum", FieldType::UInt16, Base::Hex},
-    {"icmpv6.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0, kChecksumStatus},
+    {"icmpv6.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0,
+     checksum::kStatusNames},
     {"icmpv6.reserved", "Reserved", FieldType::Bytes},
     {"icmpv6.data", "Data", FieldType::Bytes},
     {"icmpv6.mtu", "MTU", FieldType::UInt32, Base::Dec},
@@ -684,7 +684,7 @@ void addChecksum(Dissection &d, const Reader &r, Item icmp)
     if (st) {
         // Wireshark shows this BASE_NONE status by name alone.
         std::string text = "Checksum Status: ";
-        text += nameOf(kChecksumStatus, status);
+        text += nameOf(checksum::kStatusNames, status);
         d.setText(st, std::move(text));
     }
 }

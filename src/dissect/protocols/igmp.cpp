@@ -71,8 +71,6 @@ constexpr ValueName kRecordTypeNames[] = {
     {4, "Change To Exclude Mode"}, {5, "Allow New Sources"}, {6, "Block Old Sources"},
 };
 
-constexpr ValueName kChecksumStatus[] = {
-    {0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {3, "Not present"}, {4, "Illegal"}};
 enum Status : uint8_t { Bad = 0, Good = 1, Unverified = 2 };
 
 constexpr FieldDef kFields[] = {
@@ -80,7 +78,8 @@ constexpr FieldDef kFields[] = {
     {"igmp.type", "Type", FieldType::UInt8, Base::Hex, 0, kTypeNames},
     {"igmp.reserved", "Reserved", FieldType::Bytes},
     {"igmp.checksum", "Checksum", FieldType::UInt16, Base::Hex},
-    {"igmp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0, kChecksumStatus},
+    {"igmp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0,
+     checksum::kStatusNames},
     {"igmp.max_resp", "Max Resp Time", FieldType::UInt8, Base::Dec},
     {"igmp.max_resp.exp", "Exponent", FieldType::UInt8, Base::Hex, 0x70},
     {"igmp.max_resp.mant", "Mantissa", FieldType::UInt8, Base::Hex, 0x0f},
@@ -144,7 +143,7 @@ void addChecksum(Dissection &d, Item igmp, const Reader &r)
                  BadChecksum, s_ei[BadChecksum_]);
     Item status = d.addGenerated(igmp, s_f[ChecksumStatus], st);
     if (status)
-        d.setText(status, "Checksum Status: " + std::string(nameOf(kChecksumStatus, st)));
+        d.setText(status, "Checksum Status: " + std::string(nameOf(checksum::kStatusNames, st)));
 }
 
 /// `Max Resp Time: 10.0 sec (0x64)`: the time in tenths of a second, then the code.

@@ -56,8 +56,6 @@ constexpr ValueName kDscpShort[] = {
     {40, "CS5"},  {44, "VOICE-ADMIT"}, {46, "EF"},   {48, "CS6"},  {56, "CS7"},
 };
 
-constexpr ValueName kChecksumStatus[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}};
-
 constexpr ValueName kOptClassNames[] = {
     {0, "Control"},
     {1, "Reserved for future use"},
@@ -139,7 +137,7 @@ constexpr FieldDef kFields[] = {
     {"ip.checksum", "Header Checksum", FieldType::UInt16, Base::Hex},
     {"ip.checksum_calculated", "Calculated Checksum", FieldType::UInt16, Base::Hex},
     {"ip.checksum.status", "Header checksum status", FieldType::UInt8, Base::None, 0,
-     kChecksumStatus},
+     checksum::kStatusNames},
     {"ip.src", "Source Address", FieldType::IPv4},
     {"ip.dst", "Destination Address", FieldType::IPv4},
     {"ip.addr", "Source or Destination Address", FieldType::IPv4},
@@ -747,7 +745,7 @@ void addStatus(Dissection &d, Item ip, uint8_t status)
     Item it = d.addGenerated(ip, s_f[ChecksumStatus], status);
     if (it) {
         std::string label = "Header checksum status: ";
-        label += nameOf(kChecksumStatus, status);
+        label += nameOf(checksum::kStatusNames, status);
         d.setText(it, std::move(label));
     }
 }
@@ -984,6 +982,7 @@ void dissectIPv4(Dissection &d, const Reader &r, Item parent)
         d.expert(lenItem, r, 2, 2, Severity::Error, ExpertGroup::Protocol, msg, 0,
                  s_ei[BogusLength]);
     }
+    d.claimLength(r, totalLen); // what follows the datagram is the link layer's trailer
 
     const uint16_t id = r.u16(4);
     Item idItem = d.addUInt(ip, s_f[Id], r, 4, 2);

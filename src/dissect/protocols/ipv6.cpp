@@ -751,6 +751,8 @@ void dissectIPv6(Dissection &d, const Reader &r, Item parent)
         d.expert(plenItem, r, 4, 2, Severity::Warning, ExpertGroup::Protocol, msg, 0,
                  s_ei[PlenExceeds]);
     }
+    if (plen != 0)
+        d.claimLength(r, 40 + size_t(plen)); // what follows is the link layer's trailer
     Reader p = r.sub(40, payloadLen);
 
     Chain chain;

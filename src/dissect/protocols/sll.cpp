@@ -121,8 +121,10 @@ void dispatchPayload(Dissection &d, uint16_t protocol, const Reader &payload, It
     }
     // A whole Ethernet frame follows; anything else (raw 802.3 IPX, 802.2 LLC, CAN, ...) is
     // not dissected by this build and stays data.
-    if (protocol == kLinuxEthernet && d.dispatch(Table::LinkType, 1, payload, parent))
+    if (protocol == kLinuxEthernet) {
+        d.call(dissectEthernetWithoutFcs, payload, parent);
         return;
+    }
     d.data(payload, parent);
 }
 

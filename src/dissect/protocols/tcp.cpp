@@ -163,8 +163,6 @@ enum F {
     Count
 };
 
-constexpr ValueName kChecksumStatus[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}};
-
 constexpr ValueName kOptionKinds[] = {
     {0, "End of Option List"},
     {1, "No-Operation"},
@@ -221,7 +219,8 @@ constexpr FieldDef kFields[] = {
     {"tcp.window_size", "Calculated window size", FieldType::UInt32, Base::Dec},
     {"tcp.window_size_scalefactor", "Window size scaling factor", FieldType::Int32, Base::Dec},
     {"tcp.checksum", "Checksum", FieldType::UInt16, Base::Hex},
-    {"tcp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0, kChecksumStatus},
+    {"tcp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0,
+     checksum::kStatusNames},
     {"tcp.checksum_calculated", "Calculated Checksum", FieldType::UInt16, Base::Hex},
     {"tcp.urgent_pointer", "Urgent Pointer", FieldType::UInt16, Base::Dec},
     {"tcp.options", "TCP Options", FieldType::Bytes},

@@ -314,8 +314,11 @@ public:
         }
         (void)retransmitted;
 
+        // Every segment, a pure ACK too, moves nextseq on (tshark: seq + len for all, so that
+        // a direction seen only acknowledging still has duplicate ACKs); only data, SYN and
+        // FIN wait for an acknowledgement.
+        const uint32_t next = seq + len + ((fl & (kSyn | kFin)) ? 1 : 0);
         if (len > 0 || (fl & (kSyn | kFin))) {
-            const uint32_t next = seq + len + ((fl & (kSyn | kFin)) ? 1 : 0);
             if (fwd.unacked.size() >= Direction::kMaxUnacked) {
                 fwd.unacked.erase(fwd.unacked.begin());
                 fwd.boundsFromList();
@@ -326,19 +329,19 @@ public:
                 fwd.unackedHi = next;
             fwd.unacked.push_back(
                 {seq, next, uint32_t(s.frame), uint8_t((fl & (kSyn | kFin)) ? 1 : 0), s.time});
-            if (!(a & ZeroWindowProbe)) {
-                if (!fwd.nextseqSet || seqGt(next, fwd.nextseq)) {
-                    fwd.nextseq = next;
-                    fwd.nextseqFrame = uint32_t(s.frame);
-                    fwd.nextseqTime = s.time;
-                    fwd.nextseqSet = true;
-                }
-                // The lost segment's own end is not expected to be acknowledged: an ACK
-                // past it is "ACKed unseen" (tshark), until later data moves this on.
-                if (!lost && (!fwd.maxSeqSet || seqGt(next, fwd.maxSeqToBeAcked))) {
-                    fwd.maxSeqToBeAcked = fwd.nextseq;
-                    fwd.maxSeqSet = true;
-                }
+        }
+        if (!(a & ZeroWindowProbe)) {
+            if (!fwd.nextseqSet || seqGt(next, fwd.nextseq)) {
+                fwd.nextseq = next;
+                fwd.nextseqFrame = uint32_t(s.frame);
+                fwd.nextseqTime = s.time;
+                fwd.nextseqSet = true;
+            }
+            // The lost segment's own end is not expected to be acknowledged: an ACK past it
+            // is "ACKed unseen" (tshark), until later data moves this on.
+            if (!lost && (!fwd.maxSeqSet || seqGt(next, fwd.maxSeqToBeAcked))) {
+                fwd.maxSeqToBeAcked = fwd.nextseq;
+                fwd.maxSeqSet = true;
             }
         }
 

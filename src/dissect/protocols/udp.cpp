@@ -37,11 +37,6 @@ enum F {
 
 // Wireshark's proto_checksum_enum_e.
 enum Status : uint8_t { Bad = 0, Good = 1, Unverified = 2, NotPresent = 3, Illegal = 4 };
-constexpr ValueName kChecksumStatus[] = {{Bad, "Bad"},
-                                         {Good, "Good"},
-                                         {Unverified, "Unverified"},
-                                         {NotPresent, "Not present"},
-                                         {Illegal, "Illegal"}};
 
 constexpr FieldDef kFields[] = {
     {"udp.srcport", "Source Port", FieldType::UInt16, Base::Dec},
@@ -50,7 +45,8 @@ constexpr FieldDef kFields[] = {
     {"udp.length", "Length", FieldType::UInt16, Base::Dec},
     {"udp.checksum", "Checksum", FieldType::UInt16, Base::Hex},
     {"udp.checksum_calculated", "Calculated Checksum", FieldType::UInt16, Base::Hex},
-    {"udp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0, kChecksumStatus},
+    {"udp.checksum.status", "Checksum Status", FieldType::UInt8, Base::None, 0,
+     checksum::kStatusNames},
     {"udp.stream", "Stream index", FieldType::UInt32, Base::Dec},
     {"udp.payload", "Payload", FieldType::Bytes},
 };
@@ -77,7 +73,7 @@ void addStatus(Dissection &d, Item parent, Status st)
 {
     Item it = d.addGenerated(parent, s_f[ChecksumStatus], st);
     if (it)
-        d.setText(it, "Checksum Status: " + std::string(nameOf(kChecksumStatus, st)));
+        d.setText(it, "Checksum Status: " + std::string(nameOf(checksum::kStatusNames, st)));
 }
 
 /// udp.stream per frame, for revisits (a type of its own: Session keys state by type).

@@ -19,8 +19,8 @@ namespace pl::proto {
 
 namespace {
 
-enum F { Priority, Dei, Id, Etype, Len, Count };
-enum AdF { AdPriority, AdDei, AdId, AdEtype, AdCount };
+enum F { Priority, Dei, Id, Etype, Len, Trailer, Count };
+enum AdF { AdPriority, AdDei, AdId, AdEtype, AdTrailer, AdCount };
 
 constexpr ValueName kPriorityNames[] = {
     {0, "Best Effort (default)"},
@@ -39,6 +39,7 @@ constexpr FieldDef kFields[] = {
     {"vlan.id", "ID", FieldType::UInt16, Base::Dec, 0x0fff},
     {"vlan.etype", "Type", FieldType::UInt16, Base::Hex, 0, kEtherTypeNames},
     {"vlan.len", "Length", FieldType::UInt16, Base::Dec},
+    {"vlan.trailer", "Trailer", FieldType::Bytes},
 };
 static_assert(std::size(kFields) == Count);
 
@@ -49,6 +50,7 @@ constexpr FieldDef kAdFields[] = {
     {"ieee8021ad.dei", "DEI", FieldType::UInt16, Base::Dec, 0x1000},
     {"ieee8021ad.id", "ID", FieldType::UInt16, Base::Dec, 0x0fff},
     {"ieee8021ah.etype", "Type", FieldType::UInt16, Base::Hex, 0, kEtherTypeNames},
+    {"ieee8021ah.trailer", "Trailer", FieldType::Bytes},
 };
 static_assert(std::size(kAdFields) == AdCount);
 
@@ -87,12 +89,12 @@ void setTagInfo(Dissection &d, uint16_t tci, bool provider)
 }
 
 /// One 802.1ad S-tag at `at`; returns the type that follows it.
-uint16_t dissectProviderTag(Dissection &d, const Reader &r, size_t at, Item parent)
+uint16_t dissectProviderTag(Dissection &d, const Reader &r, size_t at, Item parent, Item &tag)
 {
     d.setProtocol("802.1ad");
     const uint16_t tci = r.u16(at);
     setTagInfo(d, tci, true);
-    Item tag = d.addProtocol(parent, s_ad.protocol(), r, at, 4);
+    tag = d.addProtocol(parent, s_ad.protocol(), r, at, 4);
     if (tag) {
         std::string label = "IEEE 802.1ad, ID: ";
         text::appendUInt(label, tci & 0x0fff);
@@ -136,11 +138,11 @@ void dissectTags(Dissection &d, const Reader &r, Item parent, uint16_t type)
 {
     size_t at = 0;
     int vlanTags = 0;
-    Item lastVlan;
+    Item lastVlan, lastTag;
     bool lastWasVlan = false;
     while (isTag(type)) {
         if (type == kProviderBridge) {
-            type = dissectProviderTag(d, r, at, parent);
+            type = dissectProviderTag(d, r, at, parent, lastTag);
             lastWasVlan = false;
         } else {
             if (vlanTags == kMaxVlanTags) {
@@ -155,6 +157,7 @@ void dissectTags(Dissection &d, const Reader &r, Item parent, uint16_t type)
             }
             ++vlanTags;
             type = dissectVlanTag(d, r, at, parent, lastVlan);
+            lastTag = lastVlan;
             lastWasVlan = true;
         }
         if (type > kMaxLength)
@@ -163,6 +166,8 @@ void dissectTags(Dissection &d, const Reader &r, Item parent, uint16_t type)
     }
 
     const Reader payload = r.sub(at);
+    // What the payload's protocol leaves is the last tag's trailer (a tag has no FCS).
+    const FieldId trailer = lastWasVlan ? s_f[Trailer] : s_ad[AdTrailer];
     if (lastWasVlan && type <= kMaxLength) {
         // An 802.3 length after the tag: the payload (an LLC frame, not dissected here) is
         // that long and whatever follows is padding.
@@ -172,11 +177,20 @@ void dissectTags(Dissection &d, const Reader &r, Item parent, uint16_t type)
                      "Length field value goes past the end of the payload", Malformed,
                      s_ei[LenPastEnd]);
         d.data(payload.sub(0, type), parent);
+        if (type < payload.reported())
+            addEthernetTrailer(d, lastTag, r, at + type, trailer, false);
         return;
     }
-    // An ethertype nobody dissects leaves the tag in Info, as in Wireshark.
-    if (!d.dispatch(Table::EtherType, type, payload, parent))
-        d.data(payload, parent);
+    size_t used = 0;
+    {
+        Dissection::LengthClaim claim(d, payload);
+        // An ethertype nobody dissects leaves the tag in Info, as in Wireshark.
+        if (!d.dispatch(Table::EtherType, type, payload, parent))
+            d.data(payload, parent);
+        used = claim.length();
+    }
+    if (used < payload.reported())
+        addEthernetTrailer(d, lastTag, r, at + used, trailer, false);
 }
 
 void dissectVlan(Dissection &d, const Reader &r, Item parent)

@@ -15,6 +15,7 @@
 // replace the outer ones in the columns, as in Wireshark.
 
 #include "dissection.h"
+#include "ethertypes.h"
 #include "textformat.h"
 
 namespace pl::proto {
@@ -100,8 +101,7 @@ void dissectVxlan(Dissection &d, const Reader &r, Item parent)
         return;
     }
     // The inner frame is a whole Ethernet frame (no FCS, RFC 7348 section 5).
-    if (!d.dispatch(Table::LinkType, 1, r.sub(8), parent))
-        d.data(r.sub(8), parent);
+    d.call(dissectEthernetWithoutFcs, r.sub(8), parent);
 }
 
 void dissectHeader(Dissection &d, const Reader &r, Item parent)
