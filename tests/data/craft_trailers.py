@@ -2,7 +2,8 @@
 # carries past what its payload's protocol claims, which tshark shows as zero padding up to
 # 60 bytes, a trailer (with "Didn't find padding of zeros" when the padding is not zeros) and
 # an assumed frame check sequence in frames of 64 bytes or more; under VLAN tags, and inside
-# VXLAN, neither of which has an FCS.
+# VXLAN, neither of which has an FCS. sll-trailers.pcap and sll2-trailers.pcap: the same after
+# Linux cooked headers (v1 and v2), whose trailer is sll.trailer.
 # Usage: python3 tests/data/craft_trailers.py tests/data
 import struct, sys
 
@@ -47,9 +48,9 @@ def eth(etype, payload, dst=B, src=A):
 def vlan(vid, etype, payload):
     return struct.pack('!HH', vid, etype) + payload
 
-def pcap(path, frames):
+def pcap(path, frames, linktype=1):
     with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, linktype))
         for i, fr in enumerate(frames):
             data, orig = fr if isinstance(fr, tuple) else (fr, len(fr))
             f.write(struct.pack('<IIII', 1700000000 + i, 0, len(data), orig))
@@ -95,6 +96,22 @@ def frames():
     fr.append(eth(0x0800, bytes(bad)) + bytes(6))
     return fr
 
+def sll(payload, etype):
+    return struct.pack('!HHH8sH', 0, 1, 6, A + bytes(2), etype) + payload
+
+def sll2(payload, etype):
+    return struct.pack('!HHIHBB8s', etype, 0, 2, 1, 0, 6, A + bytes(2)) + payload
+
+def cooked(header):
+    ack = ipv4(6, '10.0.0.1', '10.0.0.2', tcp(40000, 80, 1000, 2000, 0x10))
+    big = ipv4(17, '10.0.0.1', '10.0.0.2', udp(5000, 9999, bytes(100)))
+    return [header(ack + bytes(6), 0x0800),             # padding (v1: 60-byte rule on the whole)
+            header(ack + b'\x20' * 6, 0x0800),          # not zeros
+            header(big + b'\x77' * 8, 0x0800),          # a trailer, never an FCS
+            header(arp_request() + bytes(18), 0x0806)]
+
 if __name__ == '__main__':
     out = sys.argv[1] if len(sys.argv) > 1 else '.'
     pcap(out + '/ethernet-trailers.pcap', frames())
+    pcap(out + '/sll-trailers.pcap', cooked(sll), 113)
+    pcap(out + '/sll2-trailers.pcap', cooked(sll2), 276)

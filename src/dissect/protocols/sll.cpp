@@ -56,6 +56,7 @@ constexpr FieldDef kFields[] = {
     {"sll.gretype", "Protocol", FieldType::UInt16, Base::Hex, 0, kEtherTypeNames},
     {"sll.etype", "Protocol", FieldType::UInt16, Base::Hex, 0, kEtherTypeNames},
     {"sll.ifindex", "Interface index", FieldType::UInt32, Base::Dec},
+    {"sll.trailer", "Trailer", FieldType::Bytes},
 };
 static_assert(std::size(kFields) == Count);
 
@@ -109,14 +110,24 @@ void addProtocolField(Dissection &d, Item sll, const Reader &r, size_t at, uint1
     d.addUInt(sll, s_f[field], r, at, 2);
 }
 
-void dispatchPayload(Dissection &d, uint16_t protocol, const Reader &payload, Item parent)
+void dispatchPayload(Dissection &d, uint16_t protocol, const Reader &r, size_t at, Item sll,
+                     Item parent)
 {
+    const Reader payload = r.sub(at);
     if (protocol > kLinuxMaxProtocol) {
         // GRE protocol types are ethertypes (RFC 2784), so one table serves both. An
         // ethertype nobody dissects leaves the packet type in Info, as Wireshark does.
         d.etherTypeLayer();
-        if (!d.dispatch(Table::EtherType, protocol, payload, parent))
-            d.data(payload, parent);
+        size_t used = 0;
+        {
+            Dissection::LengthClaim claim(d, payload);
+            if (!d.dispatch(Table::EtherType, protocol, payload, parent))
+                d.data(payload, parent);
+            used = claim.length();
+        }
+        // tshark applies Ethernet's padding rule here too, to the whole cooked frame.
+        if (used < payload.reported())
+            addEthernetTrailer(d, sll, r, at + used, s_f[Trailer], false);
         return;
     }
     // A whole Ethernet frame follows; anything else (raw 802.3 IPX, 802.2 LLC, CAN, ...) is
@@ -160,7 +171,7 @@ void dissectSll(Dissection &d, const Reader &r, Item parent)
     addAddress(d, item, r, 6, halen);
     const uint16_t protocol = r.u16(14);
     addProtocolField(d, item, r, 14, protocol, hatype);
-    dispatchPayload(d, protocol, r.sub(16), parent);
+    dispatchPayload(d, protocol, r, 16, item, parent);
 }
 
 } // namespace

@@ -19,6 +19,7 @@ enum F {
     GreType,
     EType,
     IfIndex,
+    Trailer,
     Count
 };
 
@@ -38,7 +39,9 @@ void addAddress(Dissection &d, Item sll, const Reader &r, size_t at, size_t hale
 void addProtocolField(Dissection &d, Item sll, const Reader &r, size_t at, uint16_t protocol,
                       uint16_t hatype);
 
-/// Hands the payload on by the protocol field.
-void dispatchPayload(Dissection &d, uint16_t protocol, const Reader &payload, Item parent);
+/// Hands the payload, from `at` in the cooked frame `r`, on by the protocol field; what an
+/// ethertype's protocol leaves of it is the header's trailer (`sll.trailer`, under `sll`).
+void dispatchPayload(Dissection &d, uint16_t protocol, const Reader &r, size_t at, Item sll,
+                     Item parent);
 
 } // namespace pl::proto::sll

@@ -51,7 +51,7 @@ void dissectSll2(Dissection &d, const Reader &r, Item parent)
     d.addUInt(item, f[PktType], r, 10, 1);
     d.addUInt(item, f[HaLen], r, 11, 1);
     addAddress(d, item, r, 12, r.u8(11));
-    dispatchPayload(d, protocol, r.sub(kHeaderLen), parent);
+    dispatchPayload(d, protocol, r, kHeaderLen, item, parent);
 }
 
 } // namespace
