@@ -9,6 +9,7 @@
 #include "session.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -494,6 +495,15 @@ private:
 
     Mode m_mode;
     const Registry *m_registry;
+    /// The last key dispatch() looked up in each table and what it found (no table has the
+    /// key ~0, so the initial entries answer "none" truly). The registry does not change once
+    /// built.
+    struct Lookup
+    {
+        uint32_t key = ~uint32_t(0);
+        DissectFn fn = nullptr;
+    };
+    std::array<Lookup, size_t(Table::Count)> m_lookups{};
     const Frame *m_frame = nullptr;
     Session *m_session = nullptr;
     std::unique_ptr<Session> m_ownSession;

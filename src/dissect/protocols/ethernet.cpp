@@ -123,7 +123,7 @@ void addMac(Dissection &d, Item eth, const Reader &r, size_t at, int field, int 
 
 /// Ethernet II or 802.3 framing; `fcsPossible`: the frame may end in an FCS (a capture's own
 /// link layer), not when it was carried inside another protocol (VXLAN, GRE, SLL).
-void dissectFrame(Dissection &d, const Reader &r, Item parent, bool fcsPossible)
+void dissectEthernetFrame(Dissection &d, const Reader &r, Item parent, bool fcsPossible)
 {
     d.setProtocol("Ethernet");
     r.require(0, 14);
@@ -173,14 +173,14 @@ void dissectFrame(Dissection &d, const Reader &r, Item parent, bool fcsPossible)
 
 void dissectEthernet(Dissection &d, const Reader &r, Item parent)
 {
-    dissectFrame(d, r, parent, true);
+    dissectEthernetFrame(d, r, parent, true);
 }
 
 } // namespace
 
 void dissectEthernetWithoutFcs(Dissection &d, const Reader &r, Item parent)
 {
-    dissectFrame(d, r, parent, false);
+    dissectEthernetFrame(d, r, parent, false);
 }
 
 void addEthernetTrailer(Dissection &d, Item link, const Reader &r, size_t at, FieldId trailerField,
