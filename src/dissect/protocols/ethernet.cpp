@@ -146,15 +146,9 @@ void dissectEthernetFrame(Dissection &d, const Reader &r, Item parent, bool fcsP
     if (ethernetII) {
         d.addUInt(eth, s_f[Type], r, 12, 2);
         d.etherTypeLayer();
-        const Reader payload = r.sub(14);
-        size_t used = 0;
-        {
-            Dissection::LengthClaim claim(d, payload);
+        handOnWithTrailer(d, r, 14, eth, s_f[Trailer], fcsPossible, [&](const Reader &payload) {
             dispatchEtherType(d, type, payload, parent);
-            used = claim.length();
-        }
-        if (used < payload.reported())
-            addEthernetTrailer(d, eth, r, 14 + used, s_f[Trailer], fcsPossible);
+        });
         return;
     }
     // 802.3 length field: the payload is `type` bytes (an LLC header this build does not

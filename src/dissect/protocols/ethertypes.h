@@ -34,6 +34,25 @@ void dispatchEtherType(Dissection &d, uint16_t type, const Reader &payload, Item
 void addEthernetTrailer(Dissection &d, Item link, const Reader &r, size_t at, FieldId trailerField,
                         bool fcsPossible);
 
+/// Hands the bytes of the link layer `r` from `at` on with `handOn(payload)`, listening for
+/// the length their protocol claims (Dissection::LengthClaim), then shows the rest with
+/// addEthernetTrailer: what Ethernet, VLAN tags and Linux cooked headers all do with their
+/// ethertype's payload.
+template <class HandOn>
+void handOnWithTrailer(Dissection &d, const Reader &r, size_t at, Item link, FieldId trailerField,
+                       bool fcsPossible, HandOn &&handOn)
+{
+    const Reader payload = r.sub(at);
+    size_t used = 0;
+    {
+        Dissection::LengthClaim claim(d, payload);
+        handOn(payload);
+        used = claim.length();
+    }
+    if (used < payload.reported())
+        addEthernetTrailer(d, link, r, at + used, trailerField, fcsPossible);
+}
+
 /// An Ethernet frame carried inside another protocol (VXLAN, GRE, Linux cooked capture):
 /// without an FCS.
 void dissectEthernetWithoutFcs(Dissection &d, const Reader &r, Item parent);

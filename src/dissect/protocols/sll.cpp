@@ -118,16 +118,11 @@ void dispatchPayload(Dissection &d, uint16_t protocol, const Reader &r, size_t a
         // GRE protocol types are ethertypes (RFC 2784), so one table serves both. An
         // ethertype nobody dissects leaves the packet type in Info, as Wireshark does.
         d.etherTypeLayer();
-        size_t used = 0;
-        {
-            Dissection::LengthClaim claim(d, payload);
-            if (!d.dispatch(Table::EtherType, protocol, payload, parent))
-                d.data(payload, parent);
-            used = claim.length();
-        }
         // tshark applies Ethernet's padding rule here too, to the whole cooked frame.
-        if (used < payload.reported())
-            addEthernetTrailer(d, sll, r, at + used, s_f[Trailer], false);
+        handOnWithTrailer(d, r, at, sll, s_f[Trailer], false, [&](const Reader &p) {
+            if (!d.dispatch(Table::EtherType, protocol, p, parent))
+                d.data(p, parent);
+        });
         return;
     }
     // A whole Ethernet frame follows; anything else (raw 802.3 IPX, 802.2 LLC, CAN, ...) is

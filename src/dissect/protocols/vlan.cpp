@@ -181,16 +181,11 @@ void dissectTags(Dissection &d, const Reader &r, Item parent, uint16_t type)
             addEthernetTrailer(d, lastTag, r, at + type, trailer, false);
         return;
     }
-    size_t used = 0;
-    {
-        Dissection::LengthClaim claim(d, payload);
+    handOnWithTrailer(d, r, at, lastTag, trailer, false, [&](const Reader &p) {
         // An ethertype nobody dissects leaves the tag in Info, as in Wireshark.
-        if (!d.dispatch(Table::EtherType, type, payload, parent))
-            d.data(payload, parent);
-        used = claim.length();
-    }
-    if (used < payload.reported())
-        addEthernetTrailer(d, lastTag, r, at + used, trailer, false);
+        if (!d.dispatch(Table::EtherType, type, p, parent))
+            d.data(p, parent);
+    });
 }
 
 void dissectVlan(Dissection &d, const Reader &r, Item parent)
