@@ -82,7 +82,13 @@ inline std::string badText(uint16_t expected)
 }
 
 /// Wireshark's checksum status values (the `*.checksum.status` fields).
-enum Status : uint8_t { StatusBad = 0, StatusGood = 1, StatusUnverified = 2 };
+enum Status : uint8_t {
+    StatusBad = 0,
+    StatusGood = 1,
+    StatusUnverified = 2,
+    StatusNotPresent = 3,
+    StatusIllegal = 4
+};
 /// Their names (Wireshark's proto_checksum_vals), for every `*.checksum.status` and
 /// `*.fcs.status` field.
 inline constexpr ValueName kStatusNames[] = {

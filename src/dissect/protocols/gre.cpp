@@ -65,8 +65,6 @@ constexpr ValueName kTypeNames[] = {
     {0x894f, "Network Service Header"},
 };
 
-enum Status : uint8_t { Bad = 0, Good = 1, Unverified = 2 };
-
 #define GRE_FLAG(abbrev, name, mask)                                                               \
     {                                                                                              \
         abbrev, name, FieldType::Boolean, Base::None, mask, {}, {}, "Yes", "No"                    \
@@ -129,13 +127,13 @@ void addChecksum(Dissection &d, Item gre, const Reader &r, bool present)
     const uint16_t value = r.u16(4);
     // RFC 2784 2.5: the checksum covers the GRE header and the payload. Verified only when
     // the C bit says it is there and every byte of the packet was captured.
-    Status st = Unverified;
+    checksum::Status st = checksum::StatusUnverified;
     uint16_t expected = 0;
     if (present && r.captured() == r.reported()) {
         const uint16_t over =
             checksum::finish(checksum::add(0, r.ptr(0, r.captured()), r.captured()));
-        st = over == 0 ? Good : Bad;
-        if (st == Bad) {
+        st = over == 0 ? checksum::StatusGood : checksum::StatusBad;
+        if (st == checksum::StatusBad) {
             // The value the field should hold: the sum with the field taken as zero.
             uint64_t s = checksum::add(0, r.ptr(0, 4), 4);
             s = checksum::add(s, r.ptr(6, r.captured() - 6), r.captured() - 6);
@@ -143,8 +141,8 @@ void addChecksum(Dissection &d, Item gre, const Reader &r, bool present)
         }
     }
     if (sum)
-        d.setText(sum, checksum::itemLabel(value, checksum::Status(st), expected));
-    if (st == Bad) {
+        d.setText(sum, checksum::itemLabel(value, st, expected));
+    if (st == checksum::StatusBad) {
         std::string msg = "Incorrect GRE Checksum [should be ";
         text::appendHex(msg, expected, 4);
         msg += ']';

@@ -71,8 +71,6 @@ constexpr ValueName kRecordTypeNames[] = {
     {4, "Change To Exclude Mode"}, {5, "Allow New Sources"}, {6, "Block Old Sources"},
 };
 
-enum Status : uint8_t { Bad = 0, Good = 1, Unverified = 2 };
-
 constexpr FieldDef kFields[] = {
     {"igmp.version", "IGMP Version", FieldType::UInt8, Base::Dec},
     {"igmp.type", "Type", FieldType::UInt8, Base::Hex, 0, kTypeNames},
@@ -125,20 +123,21 @@ void addChecksum(Dissection &d, Item igmp, const Reader &r)
 {
     Item sum = d.addUInt(igmp, s_f[Checksum], r, 2, 2);
     const uint16_t value = r.u16(2);
-    Status st = Unverified;
+    checksum::Status st = checksum::StatusUnverified;
     uint16_t expected = 0;
     if (d.prefs.verifyChecksums && r.captured() == r.reported()) {
         const size_t n = r.captured();
-        st = checksum::finish(checksum::add(0, r.ptr(0, n), n)) == 0 ? Good : Bad;
-        if (st == Bad) {
+        st = checksum::finish(checksum::add(0, r.ptr(0, n), n)) == 0 ? checksum::StatusGood
+                                                                     : checksum::StatusBad;
+        if (st == checksum::StatusBad) {
             uint64_t s = checksum::add(0, r.ptr(0, 2), 2);
             s = checksum::add(s, r.ptr(4, n - 4), n - 4);
             expected = checksum::finish(s);
         }
     }
     if (sum)
-        d.setText(sum, checksum::itemLabel(value, checksum::Status(st), expected));
-    if (st == Bad)
+        d.setText(sum, checksum::itemLabel(value, st, expected));
+    if (st == checksum::StatusBad)
         d.expert(sum, r, 2, 2, Severity::Error, ExpertGroup::Checksum, checksum::badText(expected),
                  BadChecksum, s_ei[BadChecksum_]);
     Item status = d.addGenerated(igmp, s_f[ChecksumStatus], st);

@@ -36,7 +36,6 @@ enum F {
 };
 
 // Wireshark's proto_checksum_enum_e.
-enum Status : uint8_t { Bad = 0, Good = 1, Unverified = 2, NotPresent = 3, Illegal = 4 };
 
 constexpr FieldDef kFields[] = {
     {"udp.srcport", "Source Port", FieldType::UInt16, Base::Dec},
@@ -69,7 +68,7 @@ struct UdpConversation
 };
 using UdpConversations = ConversationTable<UdpConversation>;
 
-void addStatus(Dissection &d, Item parent, Status st)
+void addStatus(Dissection &d, Item parent, checksum::Status st)
 {
     Item it = d.addGenerated(parent, s_f[ChecksumStatus], st);
     if (it)
@@ -141,7 +140,7 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
         // RFC 768: zero means the sender computed none.
         if (ck)
             d.setText(ck, "Checksum: " + hex + " [zero-value ignored]");
-        addStatus(d, ck, NotPresent);
+        addStatus(d, ck, checksum::StatusNotPresent);
     } else if (cksum == 0 && !quoted) {
         // RFC 8200 8.1: over IPv6 the checksum is mandatory.
         if (ck)
@@ -149,7 +148,7 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
         d.expert(ck, r, 6, 2, Severity::Error, ExpertGroup::Protocol, "Illegal checksum value (0)",
                  0, s_ei[ChecksumZero]);
         d.flag(ck, BadChecksum);
-        addStatus(d, ck, Illegal);
+        addStatus(d, ck, checksum::StatusIllegal);
         info += " [ILLEGAL CHECKSUM (0)]";
     } else if (d.prefs.verifyChecksums && !tooLong && (d.net.version == 4 || d.net.version == 6) &&
                dgram.captured() == length) {
@@ -174,11 +173,11 @@ void dissectUdp(Dissection &d, const Reader &r, Item parent)
             d.flag(ck, BadChecksum);
         }
         d.addGenerated(ck, s_f[ChecksumCalc], calc);
-        addStatus(d, udp, good ? Good : Bad);
+        addStatus(d, udp, good ? checksum::StatusGood : checksum::StatusBad);
     } else {
         if (ck)
             d.setText(ck, "Checksum: " + hex + " [unverified]");
-        addStatus(d, udp, Unverified);
+        addStatus(d, udp, checksum::StatusUnverified);
     }
 
     {
