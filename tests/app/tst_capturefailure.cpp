@@ -67,6 +67,18 @@ private:
 
 const pl::ipc::Config kLoopback{.interfaces = {QStringLiteral("lo")}, .filter = {}};
 
+/// A temporary directory for a fake helper and a fake pkexec, which PACKETLENS_HELPER and
+/// PACKETLENS_PKEXEC name for as long as this lives; the test writes the scripts.
+struct StandIns
+{
+    QTemporaryDir dir;
+    QString path(const char *name) const { return dir.filePath(QLatin1String(name)); }
+    const QString helper = path("packetlens-capture");
+    const QString pkexec = path("pkexec");
+    ScopedEnv helperEnv{"PACKETLENS_HELPER", helper.toUtf8()};
+    ScopedEnv pkexecEnv{"PACKETLENS_PKEXEC", pkexec.toUtf8()};
+};
+
 } // namespace
 
 class TestCaptureFailure : public QObject
@@ -86,13 +98,10 @@ private slots:
     // Exit 77 (no capability) with pkexec present: the fixes for this helper and the button.
     void noCapabilityWithPkexec()
     {
-        QTemporaryDir dir;
-        const QString helper = dir.filePath(QStringLiteral("packetlens-capture"));
+        StandIns s;
+        const QString &helper = s.helper;
         writeScript(helper, "echo 'the helper words it otherwise' >&2\nexit 77\n");
-        const QString pkexec = dir.filePath(QStringLiteral("pkexec"));
-        writeScript(pkexec, "exit 126\n");
-        ScopedEnv h("PACKETLENS_HELPER", helper.toUtf8());
-        ScopedEnv p("PACKETLENS_PKEXEC", pkexec.toUtf8());
+        writeScript(s.pkexec, "exit 126\n");
 
         MainWindow w;
         w.show();
@@ -137,12 +146,11 @@ private slots:
     // No pkexec on this system: no button, and the hint says how to get it.
     void noCapabilityWithoutPkexec()
     {
-        QTemporaryDir dir;
-        const QString helper = dir.filePath(QStringLiteral("packetlens-capture"));
+        StandIns s;
+        const QString &helper = s.helper;
         writeScript(helper, "exit 77\n");
-        ScopedEnv h("PACKETLENS_HELPER", helper.toUtf8());
-        ScopedEnv p("PACKETLENS_PKEXEC", QByteArray());
-        ScopedEnv path("PATH", dir.filePath(QStringLiteral("empty")).toUtf8());
+        ScopedEnv p("PACKETLENS_PKEXEC", QByteArray()); // no pkexec at all
+        ScopedEnv path("PATH", s.path("empty").toUtf8());
         QVERIFY(CaptureController::pkexecProgram().isEmpty());
 
         MainWindow w;
@@ -164,14 +172,11 @@ private slots:
     // even root): not "helper crashed" but why, with pkexec offered, which runs it.
     void helperNotExecutable()
     {
-        QTemporaryDir dir;
-        const QString helper = dir.filePath(QStringLiteral("packetlens-capture"));
+        StandIns s;
+        const QString &helper = s.helper;
         writeScript(helper, "exit 0\n", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        const QString pkexec = dir.filePath(QStringLiteral("pkexec"));
-        const QString pkexecArgs = dir.filePath(QStringLiteral("pkexec-args"));
-        writeScript(pkexec, "echo \"$@\" > " + pkexecArgs.toUtf8() + "\nexit 1\n");
-        ScopedEnv h("PACKETLENS_HELPER", helper.toUtf8());
-        ScopedEnv p("PACKETLENS_PKEXEC", pkexec.toUtf8());
+        const QString pkexecArgs = s.path("pkexec-args");
+        writeScript(s.pkexec, "echo \"$@\" > " + pkexecArgs.toUtf8() + "\nexit 1\n");
 
         MainWindow w;
         w.show();
@@ -200,15 +205,11 @@ private slots:
     // never through pkexec, and no failure or warning of any kind.
     void workingHelperNeedsNoStep()
     {
-        QTemporaryDir dir;
-        const QString helper = dir.filePath(QStringLiteral("packetlens-capture"));
-        const QString ran = dir.filePath(QStringLiteral("helper-ran"));
-        writeScript(helper, "echo \"$@\" > " + ran.toUtf8() + "\nexit 0\n");
-        const QString pkexec = dir.filePath(QStringLiteral("pkexec"));
-        const QString pkexecRan = dir.filePath(QStringLiteral("pkexec-ran"));
-        writeScript(pkexec, "touch " + pkexecRan.toUtf8() + "\nexec \"$@\"\n");
-        ScopedEnv h("PACKETLENS_HELPER", helper.toUtf8());
-        ScopedEnv p("PACKETLENS_PKEXEC", pkexec.toUtf8());
+        StandIns s;
+        const QString ran = s.path("helper-ran");
+        writeScript(s.helper, "echo \"$@\" > " + ran.toUtf8() + "\nexit 0\n");
+        const QString pkexecRan = s.path("pkexec-ran");
+        writeScript(s.pkexec, "touch " + pkexecRan.toUtf8() + "\nexec \"$@\"\n");
 
         MainWindow w;
         w.show();
