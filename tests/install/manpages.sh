@@ -31,27 +31,26 @@ else
     skip_part "man missing (apt-get install man-db): man -l not tried"
 fi
 
+# documents PROGRAM HELP OPTIONS: PROGRAM's man page has an entry for each of OPTIONS, which
+# its HELP command lists.
+documents() {
+    [ -n "$3" ] || fail "$2 listed no options"
+    for option in $3; do
+        if grep -q -- "^       $option\b" "$text/$1.txt"; then
+            pass "$1.1 documents $option"
+        else
+            fail "$1.1 has no entry for $option ($2 lists it)"
+        fi
+    done
+}
+
 # packetlens-cli -h lists its options as "  -X ..." lines.
-options=$("$ROOT/bin/packetlens-cli" -h | sed -n 's/^  \(-[A-Za-z]\).*/\1/p')
-[ -n "$options" ] || fail "packetlens-cli -h listed no options"
-for option in $options; do
-    if grep -q -- "^       $option\b" "$text/packetlens-cli.txt"; then
-        pass "packetlens-cli.1 documents $option"
-    else
-        fail "packetlens-cli.1 has no entry for $option (packetlens-cli -h lists it)"
-    fi
-done
+documents packetlens-cli "packetlens-cli -h" \
+    "$("$ROOT/bin/packetlens-cli" -h | sed -n 's/^  \(-[A-Za-z]\).*/\1/p')"
 
 # packetlens --help (QCommandLineParser) lists "  -X, --long <arg>" or "  --long" lines. The
 # offscreen platform needs no display; --help prints before the root check.
 help=$(QT_QPA_PLATFORM=offscreen "$ROOT/bin/packetlens" --help 2>/dev/null)
-options=$(echo "$help" | sed -n 's/^  \(-[-A-Za-z]*\).*/\1/p' | grep -v -- '^--help-all$')
-[ -n "$options" ] || fail "packetlens --help listed no options"
-for option in $options; do
-    if grep -q -- "^       $option\b" "$text/packetlens.txt"; then
-        pass "packetlens.1 documents $option"
-    else
-        fail "packetlens.1 has no entry for $option (packetlens --help lists it)"
-    fi
-done
+documents packetlens "packetlens --help" \
+    "$(echo "$help" | sed -n 's/^  \(-[-A-Za-z]*\).*/\1/p' | grep -v -- '^--help-all$')"
 finish
